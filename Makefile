@@ -1,0 +1,12 @@
+# Shortcuts for dev.py, which needs nothing but Python 3.11+.
+PYTHON ?= python3
+
+.PHONY: demo test lint bench
+demo:
+	$(PYTHON) dev.py demo
+test:
+	$(PYTHON) dev.py test
+lint:
+	$(PYTHON) dev.py lint
+bench:
+	$(PYTHON) dev.py bench

@@ -1,0 +1,73 @@
+"""Scrapy settings for mirrorhunt: careful defaults for crawling hostile sites.
+
+Every safety limit is a setting, so an investigator can tighten or loosen it
+per run (``mirrorhunt crawl -s NAME=VALUE`` or ``scrapy crawl sites -s …``).
+"""
+
+BOT_NAME = "mirrorhunt"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = "mirrorhunt/0.1 (evidence crawler for court-ordered blocking; +https://example.org)"
+ROBOTSTXT_OBEY = True
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+# Size, time and redirect bounds.  DOWNLOAD_MAXSIZE is also enforced on the
+# decompressed body by HttpCompressionMiddleware, so gzip bombs are refused.
+DOWNLOAD_MAXSIZE = 5 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+DOWNLOAD_TIMEOUT = 20
+DNS_TIMEOUT = 10
+REDIRECT_MAX_TIMES = 10
+RETRY_TIMES = 1
+HTTPERROR_ALLOW_ALL = True  # 404 and 5xx pages are evidence too
+
+# Politeness: AutoThrottle adapts the delay to each site's latency.
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30
+AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+
+# Breadth-first: the spider gives requests priority = -depth.
+SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+DEPTH_LIMIT = 0  # depth is counted per site by the frontier (MIRRORHUNT_DEPTH_LIMIT)
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.SafetyMiddleware": 40,
+    "crawler.middlewares.ProxyMiddleware": 740,
+    "crawler.middlewares.WarcCaptureMiddleware": 880,
+}
+ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
+EXTENSIONS = {"crawler.progress.ProgressDisplay": 500}
+
+# mirrorhunt's own settings.
+MIRRORHUNT_DB = "mirrorhunt.db"
+MIRRORHUNT_DATA_DIR = "mirrorhunt-data"
+MIRRORHUNT_RUN_ID = 0
+MIRRORHUNT_PROXY = ""
+MIRRORHUNT_ALLOWED_NETWORKS: list[str] = []  # CIDRs exempt from the private-address rule
+MIRRORHUNT_MAX_PAGES_PER_SITE = 50
+MIRRORHUNT_DEPTH_LIMIT = 4
+MIRRORHUNT_DISCOVER_HOPS = 2
+MIRRORHUNT_MAX_URL_LENGTH = 2000
+MIRRORHUNT_MAX_REPEATED_SEGMENTS = 3
+MIRRORHUNT_MAX_QUERY_PARAMS = 8
+MIRRORHUNT_MAX_PAGES_PER_PATTERN = 20
+MIRRORHUNT_MAX_LINKS_PER_PAGE = 2000
+MIRRORHUNT_WARC_PREFIX = "crawl"
+MIRRORHUNT_WARC_MAX_BYTES = 1024 * 1024 * 1024
+MIRRORHUNT_PROGRESS = False
+MIRRORHUNT_ONLY: list[str] = []
+# Big platforms that pirate pages link to and that are never mirrors.
+MIRRORHUNT_NEVER_CRAWL = [
+    "google.com", "googleapis.com", "gstatic.com", "googletagmanager.com",
+    "google-analytics.com", "doubleclick.net", "youtube.com", "facebook.com",
+    "instagram.com", "twitter.com", "x.com", "t.me", "telegram.org", "telegram.me",
+    "discord.gg", "discord.com", "reddit.com", "wikipedia.org", "cloudflare.com",
+    "jsdelivr.net", "jquery.com", "bootstrapcdn.com", "github.com", "apple.com",
+    "microsoft.com", "amazon.com", "yandex.ru", "vk.com", "tiktok.com", "whatsapp.com",
+]

@@ -1,0 +1,1 @@
+"""mirrorhunt's spiders."""

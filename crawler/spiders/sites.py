@@ -1,0 +1,220 @@
+"""The site spider: every blocked and candidate domain, breadth-first, bounded.
+
+It starts from the domains in the database (blocked first), follows links
+inside each site, and turns links and redirects to other sites into new
+candidates while they are within ``MIRRORHUNT_DISCOVER_HOPS`` of a blocked
+domain.  What to fetch is decided by the Frontier (persistent, so
+``--resume`` works); what was fetched is stored by the pipeline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from crawler.errors import FALLBACK_KINDS, classify
+from crawler.extract import capture_facts, iter_links, link_rows
+from crawler.frontier import Frontier, Limits, Refusal
+from crawler.items import CandidateItem, CaptureItem, ErrorItem
+from crawler.tls import certificate_facts
+from crawler.urlrules import parse_networks
+from db import Store, open_db
+from db.store import FrontierEntry, utc_now
+from mirrorhunt.domains import DomainError, host_of, registrable_domain
+
+
+def limits_from(settings) -> Limits:
+    return Limits(
+        max_pages_per_site=settings.getint("MIRRORHUNT_MAX_PAGES_PER_SITE"),
+        max_depth=settings.getint("MIRRORHUNT_DEPTH_LIMIT"),
+        max_url_length=settings.getint("MIRRORHUNT_MAX_URL_LENGTH"),
+        max_repeated_segments=settings.getint("MIRRORHUNT_MAX_REPEATED_SEGMENTS"),
+        max_query_params=settings.getint("MIRRORHUNT_MAX_QUERY_PARAMS"),
+        max_pages_per_pattern=settings.getint("MIRRORHUNT_MAX_PAGES_PER_PATTERN"),
+    )
+
+
+class SitesSpider(scrapy.Spider):
+    name = "sites"
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SitesSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.configure(crawler.settings)
+        return spider
+
+    def configure(self, settings) -> None:
+        self.store = Store(open_db(settings["MIRRORHUNT_DB"]))
+        self.run_id = settings.getint("MIRRORHUNT_RUN_ID")
+        if not self.run_id:
+            self.run_id = self.store.start_run({"started_by": "scrapy crawl"})
+        allowed = parse_networks(settings.getlist("MIRRORHUNT_ALLOWED_NETWORKS"))
+        self.frontier = Frontier(self.store, self.run_id, limits_from(settings), allowed)
+        self.discover_hops = settings.getint("MIRRORHUNT_DISCOVER_HOPS")
+        self.max_links = settings.getint("MIRRORHUNT_MAX_LINKS_PER_PAGE")
+        self.never_crawl = {d.lower() for d in settings.getlist("MIRRORHUNT_NEVER_CRAWL")}
+        self.only = {d.lower() for d in settings.getlist("MIRRORHUNT_ONLY")}
+        self.site_hops: dict[str, int] = {}
+        self.blocked_sites = {row["site"] for row in self.store.blocked_domains()}
+        for domain, hops in self.store.crawl_targets():
+            site = registrable_domain(domain)
+            if site:
+                self.site_hops[site] = min(hops, self.site_hops.get(site, hops))
+
+    # -- start ----------------------------------------------------------------
+    async def start(self) -> AsyncIterator[Any]:
+        for entry in self.frontier.pending():
+            yield self.request_for(entry, fallback=entry.depth == 0)
+        for domain, hops in self.store.crawl_targets():
+            if self.only and not self._is_selected(domain):
+                continue
+            for item in self.follow(f"https://{domain}/", depth=0, hops=hops, fallback=True):
+                yield item
+
+    def _is_selected(self, domain: str) -> bool:
+        site = registrable_domain(domain)
+        return domain in self.only or (site is not None and site in self.only)
+
+    def request_for(self, entry: FrontierEntry, fallback: bool = False) -> scrapy.Request:
+        return scrapy.Request(
+            entry.url,
+            callback=self.parse,
+            errback=self.failed,
+            priority=-entry.depth,
+            dont_filter=True,  # the frontier is the duplicate filter
+            meta={
+                "frontier_url": entry.url,
+                "frontier_key": entry.key,
+                "mh_depth": entry.depth,
+                "mh_hops": entry.hops,
+                "mh_fallback": fallback,
+            },
+        )
+
+    def follow(self, url: str, depth: int, hops: int, fallback: bool = False) -> Iterator[Any]:
+        """A request for url if the frontier admits it, or an error row if it must be refused."""
+        outcome = self.frontier.admit(url, depth, hops)
+        if isinstance(outcome, FrontierEntry):
+            self.crawler.stats.inc_value("mirrorhunt/queued")
+            yield self.request_for(outcome, fallback)
+        elif isinstance(outcome, Refusal) and outcome.record:
+            yield ErrorItem(self.run_id, None, url, outcome.site, outcome.kind, outcome.message)
+
+    # -- responses ----------------------------------------------------------------
+    def parse(self, response: Response) -> Iterator[Any]:
+        meta = response.meta
+        depth, hops = meta["mh_depth"], meta["mh_hops"]
+        site = self._site(response.url)
+        links = list(iter_links(response, self.max_links))
+        self.frontier.settled()
+        yield self._capture_item(response, site, links)
+        yield from self._redirect_candidates(meta.get("mirrorhunt_hops", []), hops)
+        if site is None:
+            return
+        hops = self.site_hops.get(site, hops)
+        for link in links:
+            yield from self._follow_link(link.url, site, depth, hops)
+
+    def _capture_item(self, response: Response, site: str | None, links) -> CaptureItem:
+        meta = response.meta
+        hops = meta.get("mirrorhunt_hops") or [{}]
+        final = hops[-1]
+        capture = {
+            "run_id": self.run_id,
+            "url": meta["frontier_url"],
+            "site": site,
+            "ip": str(response.ip_address) if response.ip_address else None,
+            "fetched_at": final.get("fetched_at") or utc_now(),
+            "depth": meta["mh_depth"],
+            "warc_file": final.get("warc_file", ""),
+            "warc_offset": final.get("warc_offset", -1),
+            "warc_length": final.get("warc_length", 0),
+            **capture_facts(response),
+            **certificate_facts(response.certificate),
+        }
+        redirects = [
+            {"url": hop["url"], "status": hop["status"], "location": hop["location"]}
+            for hop in hops[:-1]
+        ]
+        return CaptureItem(
+            self.run_id, meta["frontier_key"], capture, redirects, link_rows(links, site)
+        )
+
+    def _redirect_candidates(self, hops: list[dict], start_hops: int) -> Iterator[Any]:
+        """Each hop of a redirect chain that lands on another site names a candidate."""
+        for previous, hop in zip(hops, hops[1:], strict=False):
+            source, target = self._site(previous["url"]), self._site(hop["url"])
+            if target and target != source:
+                start_hops = self.site_hops.get(source or "", start_hops) + 1
+                yield from self._discover(hop["url"], target, "redirect", previous["url"],
+                                          start_hops, crawl=False)
+
+    def _follow_link(self, url: str, page_site: str, depth: int, hops: int) -> Iterator[Any]:
+        target = self._site(url)
+        if target is None:
+            yield from self.follow(url, depth + 1, hops)  # records refusals of IP hosts
+        elif target == page_site:
+            yield from self.follow(url, depth + 1, hops)
+        else:
+            yield from self._discover(url, target, "link", "", hops + 1, crawl=True)
+
+    def _discover(
+        self, url: str, site: str, source: str, detail: str, hops: int, crawl: bool
+    ) -> Iterator[Any]:
+        if site in self.never_crawl or hops > self.discover_hops and site not in self.site_hops:
+            return
+        if site in self.blocked_sites:
+            if crawl:
+                yield from self.follow(f"{urlsplit(url).scheme}://{host_of(url)}/", 0, 0, True)
+            return
+        host = host_of(url)
+        if site not in self.site_hops or hops < self.site_hops[site]:
+            self.site_hops[site] = min(hops, self.site_hops.get(site, hops))
+        yield CandidateItem(self.run_id, host, site, source, detail or url, self.site_hops[site])
+        if crawl and (not self.only or self._is_selected(host)):
+            yield from self.follow(f"{urlsplit(url).scheme}://{host}/", 0, self.site_hops[site],
+                                   fallback=True)
+
+    # -- failures -------------------------------------------------------------------
+    def failed(self, failure: Failure) -> Iterator[Any]:
+        request = failure.request
+        meta = request.meta
+        kind, message = classify(failure)
+        self.frontier.settled()
+        self.crawler.stats.inc_value(f"mirrorhunt/errors/{kind}")
+        key = meta.get("frontier_key")
+        retry = None
+        if key and meta.get("mh_fallback") and kind in FALLBACK_KINDS:
+            retry = self._fallback(key, meta)
+        # With a retry queued the frontier entry stays open; its outcome decides.
+        error_key = None if retry is not None else key
+        yield ErrorItem(self.run_id, error_key, request.url, self._site(request.url), kind, message)
+        if retry is not None:
+            yield retry
+
+    def _fallback(self, key: str, meta: dict) -> scrapy.Request | None:
+        """The other scheme for a site's first page; both outcomes are recorded."""
+        entry = self.frontier.retry(key, _other_scheme(meta["frontier_url"]))
+        if entry is None:
+            return None
+        entry = FrontierEntry(entry.url, key, entry.site, meta["mh_depth"], meta["mh_hops"])
+        self.crawler.stats.inc_value("mirrorhunt/queued")
+        return self.request_for(entry, fallback=False)
+
+    @staticmethod
+    def _site(url: str) -> str | None:
+        try:
+            return registrable_domain(host_of(url))
+        except DomainError:
+            return None
+
+
+def _other_scheme(url: str) -> str:
+    parts = urlsplit(url)
+    return parts._replace(scheme="http" if parts.scheme == "https" else "https").geturl()

@@ -1,0 +1,5 @@
+"""``python -m mirrorhunt`` runs the CLI."""
+
+from mirrorhunt.cli import main
+
+main()

@@ -1,0 +1,11 @@
+"""The ``mirrorhunt`` command: one sub-command module per stage."""
+
+from mirrorhunt.cli import crawl, demo, services  # noqa: F401 - registers commands
+from mirrorhunt.cli.base import cli
+
+
+def main() -> None:
+    cli(prog_name="mirrorhunt")
+
+
+__all__ = ["cli", "main"]

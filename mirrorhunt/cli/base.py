@@ -1,0 +1,89 @@
+"""The command group, its ``--db`` option and the one place errors become messages.
+
+Any expected failure (bad input, unusable database, nothing to crawl) is
+turned into a one-line ``Error: …`` and exit status 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.text import Text
+
+from db import DatabaseError, Store, open_db
+from db.connection import default_db_path
+from mirrorhunt import __version__
+from mirrorhunt.inputs import InputError
+
+console = Console()
+
+
+class UserError(click.ClickException):
+    """An expected failure, shown as one line."""
+
+
+def _expected_errors() -> tuple[type[BaseException], ...]:
+    from crawler.runner import CrawlError
+    from mirrorhunt.ingest import IngestError
+
+    return (InputError, DatabaseError, CrawlError, IngestError, sqlite3.OperationalError)
+
+
+class Group(click.Group):
+    """A click group whose commands report expected failures without tracebacks."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except _expected_errors() as exc:
+            raise UserError(str(exc)) from None
+
+
+class Context:
+    """Per-invocation state: where the database is, opened on first use."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.db_path = db_path
+        self._store: Store | None = None
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store(open_db(self.db_path))
+        return self._store
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=default_db_path,
+    show_default="./mirrorhunt.db or $MIRRORHUNT_DB",
+    help="SQLite database file.",
+)
+@click.version_option(__version__, prog_name="mirrorhunt")
+@click.pass_context
+def cli(ctx: click.Context, db_path: Path) -> None:
+    """Find the mirrors of blocked piracy services, with evidence."""
+    ctx.obj = Context(db_path)
+
+
+def subgroup(name: str, help_text: str) -> click.Group:
+    """A sub-command group sharing the error handling of the top level."""
+    return cli.group(name, cls=Group, help=help_text)(lambda: None)
+
+
+_CONTROL = dict.fromkeys([*range(0, 32), 127], "�")
+
+
+def safe_text(value: object) -> Text:
+    """Text from crawled or user data for the terminal: no markup, no escape sequences."""
+    return Text("" if value is None else str(value).translate(_CONTROL))

@@ -1,0 +1,93 @@
+"""``crawl`` and ``ingest``: capturing sites into the database and WARC files."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from crawler.runner import CrawlOptions, CrawlSummary, run_crawl
+from mirrorhunt.cli.base import Context, UserError, cli, console, pass_context, safe_text
+
+
+def _setting_pairs(values: tuple[str, ...]) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        name, sep, setting = value.partition("=")
+        if not sep or not name:
+            raise UserError(f"-s expects NAME=VALUE, got {value!r}")
+        pairs[name.strip()] = setting
+    return pairs
+
+
+@cli.command()
+@click.option("--proxy", help="HTTP proxy URL every request goes through (http://host:port).")
+@click.option("--max-pages-per-site", type=click.IntRange(1), help="Page cap per site [50].")
+@click.option("--depth", type=click.IntRange(0), help="Link depth from each site's home [4].")
+@click.option("--discover-hops", type=click.IntRange(0),
+              help="Crawl newly found domains up to N hops from a blocked one [2].")
+@click.option("--only", multiple=True, metavar="DOMAIN", help="Crawl only these domains.")
+@click.option("--resume", is_flag=True, help="Continue the latest interrupted crawl.")
+@click.option("--ignore-robots", is_flag=True, help="Do not honour robots.txt (recorded).")
+@click.option("--user-agent", help="User-Agent header.")
+@click.option("--allow-network", "allowed", multiple=True, metavar="CIDR",
+              help="Allow fetching this private network (e.g. a lab).")
+@click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE",
+              help="Any Scrapy or MIRRORHUNT_* setting.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Show Scrapy's log here instead of in the data folder's logs/.")
+@pass_context
+def crawl(ctx: Context, proxy, max_pages_per_site, depth, discover_hops, only, resume,
+          ignore_robots, user_agent, allowed, settings, verbose) -> None:
+    """Crawl blocked and candidate domains into the database and WARC files."""
+    if proxy and not proxy.startswith(("http://", "https://")):
+        raise UserError(f"--proxy must be an http:// or https:// URL, got {proxy!r}")
+    options = CrawlOptions(
+        proxy=proxy, max_pages_per_site=max_pages_per_site, depth=depth,
+        discover_hops=discover_hops, only=list(only), resume=resume,
+        ignore_robots=ignore_robots, user_agent=user_agent, allowed_networks=list(allowed),
+        progress=sys.stderr.isatty(), verbose=verbose,
+        extra_settings=_setting_pairs(settings),
+    )
+    _validate_networks(options.allowed_networks)
+    print_summary(run_crawl(ctx.db_path, options))
+
+
+def _validate_networks(values: list[str]) -> None:
+    from crawler.urlrules import parse_networks
+
+    try:
+        parse_networks(values)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+
+
+def print_summary(summary: CrawlSummary) -> None:
+    console.print(
+        f"run {summary.run_id} {summary.status}: {summary.captures} page(s) from "
+        f"{summary.sites} site(s), {summary.errors} error(s), "
+        f"{summary.new_candidates} new candidate(s); WARC in {summary.data_dir / 'warc'}"
+    )
+    if summary.errors_by_kind:
+        table = Table("error kind", "count", title="errors")
+        for kind, count in summary.errors_by_kind.items():
+            table.add_row(safe_text(kind), str(count))
+        console.print(table)
+    if summary.status != "finished":
+        console.print("interrupted: run [bold]mirrorhunt crawl --resume[/] to continue")
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@pass_context
+def ingest(ctx: Context, files: tuple[Path, ...]) -> None:
+    """Import captures from WARC files (Webrecorder, Browsertrix, wget --warc-file)."""
+    from mirrorhunt.ingest import ingest_warc, parse_warc
+
+    for path in files:  # check every file before storing any
+        parse_warc(path)
+    for path in files:
+        result = ingest_warc(ctx.store, ctx.db_path, path)
+        console.print(safe_text(result.describe()))

@@ -1,0 +1,34 @@
+"""``demo``: the bundled case end to end, offline."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from db import Store, open_db
+from mirrorhunt.cli.base import cli, console, safe_text
+from mirrorhunt.cli.crawl import print_summary
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("demo-output"), show_default=True,
+              help="Folder for the demo database, WARC files and outputs.")
+@click.option("--case", "case_name", default="demo", show_default=True,
+              help="Bundled case name or path to a case JSON file.")
+def demo(output: Path, case_name: str) -> None:
+    """Serve the bundled test web, load its case, crawl it and show the result."""
+    from mirrorhunt.demo import run_demo, site_table
+
+    console.print(f"demo: serving the bundled test web and crawling it into {output}/")
+    result = run_demo(output, case_name, progress=sys.stderr.isatty())
+    console.print(f"loaded {result.blocked} blocked domain(s) and {result.candidates} tip(s)")
+    print_summary(result.summary)
+    table = Table("site", "role", "pages", "statuses", title="captured sites")
+    for row in site_table(Store(open_db(result.db_path))):
+        table.add_row(*(safe_text(row[k]) for k in ("site", "role", "pages", "statuses")))
+    console.print(table)
+    console.print(f"database: {result.db_path}  (open it with sqlite3 or Datasette)")

@@ -1,0 +1,124 @@
+"""``services`` and ``candidates``: what investigators feed the crawler."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from mirrorhunt.cli.base import Context, UserError, console, pass_context, safe_text, subgroup
+from mirrorhunt.inputs import (
+    DomainEntry,
+    InputError,
+    domain_entry,
+    parse_candidate_lines,
+    parse_services_csv,
+    service_name,
+)
+
+services = subgroup("services", "Blocked services and their blocked domains.")
+candidates = subgroup("candidates", "Candidate domains suspected of being mirrors.")
+
+
+def _add_blocked(ctx: Context, rows: list[tuple[str, DomainEntry]]) -> int:
+    """Store rows in one transaction; a conflict anywhere stores none of them."""
+    store = ctx.store
+    added = 0
+    try:
+        with store.db.atomic():
+            for service, entry in rows:
+                added += store.add_blocked_domain(service, entry.domain, entry.site)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    return added
+
+
+@services.command("import")
+@click.argument("csv_file", type=click.Path(path_type=Path))
+@pass_context
+def services_import(ctx: Context, csv_file: Path) -> None:
+    """Import blocked domains from a CSV with header ``service,domain``."""
+    rows = parse_services_csv(csv_file)
+    added = _add_blocked(ctx, rows)
+    console.print(f"{added} blocked domain(s) added, {len(rows) - added} already listed")
+
+
+@services.command("add")
+@click.argument("service")
+@click.argument("domains", nargs=-1, required=True)
+@pass_context
+def services_add(ctx: Context, service: str, domains: tuple[str, ...]) -> None:
+    """Add blocked DOMAINS to SERVICE (created if new)."""
+    name = service_name(service)
+    rows = [(name, domain_entry(domain)) for domain in domains]
+    added = _add_blocked(ctx, rows)
+    console.print(f"{added} blocked domain(s) added to {name}")
+
+
+@services.command("list")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table")
+@pass_context
+def services_list(ctx: Context, fmt: str) -> None:
+    """List services and their blocked domains."""
+    rows = ctx.store.blocked_domains()
+    if fmt == "csv":
+        click.echo("service,domain")
+        for row in rows:
+            click.echo(f"{_csv_cell(row['service'])},{row['domain']}")
+        return
+    table = Table("service", "domain", "site", "added")
+    for row in rows:
+        table.add_row(*(safe_text(row[key]) for key in ("service", "domain", "site", "added_at")))
+    console.print(table)
+
+
+def _csv_cell(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\n') else text
+
+
+def _add_candidates(ctx: Context, entries: list[DomainEntry], source: str, detail: str) -> int:
+    store = ctx.store
+    with store.db.atomic():
+        return sum(
+            store.add_candidate(entry.domain, entry.site, source, detail) for entry in entries
+        )
+
+
+@candidates.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@pass_context
+def candidates_import(ctx: Context, file: Path) -> None:
+    """Import candidates: one domain or URL a line, ``#`` starts a comment."""
+    entries = parse_candidate_lines(file)
+    added = _add_candidates(ctx, entries, "import", file.name)
+    console.print(f"{added} candidate(s) added, {len(entries) - added} already known")
+
+
+@candidates.command("add")
+@click.argument("domains", nargs=-1, required=True)
+@pass_context
+def candidates_add(ctx: Context, domains: tuple[str, ...]) -> None:
+    """Add candidate DOMAINS (or URLs) given as tips."""
+    try:
+        entries = [domain_entry(domain) for domain in domains]
+    except InputError as exc:
+        raise UserError(str(exc)) from None
+    added = _add_candidates(ctx, entries, "tip", "")
+    console.print(f"{added} candidate(s) added")
+
+
+CANDIDATE_COLUMNS = ("domain", "site", "source", "source_detail", "hops", "first_seen")
+
+
+@candidates.command("list")
+@click.option("--source", help="Only candidates first found this way (tip, import, link, …).")
+@pass_context
+def candidates_list(ctx: Context, source: str | None) -> None:
+    """List candidate domains with where each came from and when."""
+    table = Table("domain", "site", "source", "from", "hops", "first seen")
+    for row in ctx.store.candidates():
+        if source and row["source"] != source:
+            continue
+        table.add_row(*(safe_text(row[key]) for key in CANDIDATE_COLUMNS))
+    console.print(table)

@@ -1,0 +1,82 @@
+"""``mirrorhunt demo``: the whole pipeline on a bundled case, offline.
+
+It serves the bundled test web (blocked services, their mirrors and clones,
+innocent look-alikes) on 127.0.0.1, loads the case into a fresh database in
+the output folder and crawls it through the test web's proxy, exactly as an
+investigator would crawl the real web through a proxy.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from crawler.runner import CrawlOptions, CrawlSummary, run_crawl
+from db import Store, open_db
+from db.connection import data_dir_for
+from mirrorhunt.inputs import domain_entry
+
+DEMO_DB_NAME = "demo.db"
+
+
+@dataclass
+class DemoResult:
+    db_path: Path
+    summary: CrawlSummary
+    blocked: int
+    candidates: int
+
+
+def fresh_database(output: Path) -> Path:
+    """A new demo database in ``output``, replacing a previous demo's files only."""
+    output.mkdir(parents=True, exist_ok=True)
+    db_path = output / DEMO_DB_NAME
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    shutil.rmtree(data_dir_for(db_path), ignore_errors=True)
+    return db_path
+
+
+def load_case_into(store: Store, case) -> tuple[int, int]:
+    """The case's blocked domains and tips, as an investigator would enter them."""
+    with store.db.atomic():
+        for row in case.blocked:
+            entry = domain_entry(row["domain"])
+            store.add_blocked_domain(row["service"], entry.domain, entry.site)
+        for domain in case.candidates:
+            entry = domain_entry(domain)
+            store.add_candidate(entry.domain, entry.site, "tip", f"case {case.name}")
+    return len(case.blocked), len(case.candidates)
+
+
+def run_demo(output: Path, case_name: str = "demo", progress: bool = False) -> DemoResult:
+    from testweb import TestWeb, load_case
+
+    case = load_case(case_name)
+    db_path = fresh_database(output)
+    store = Store(open_db(db_path))
+    blocked, candidates = load_case_into(store, case)
+    with TestWeb(case.sites, hostile=False) as web:
+        options = CrawlOptions(proxy=web.proxy_url, progress=progress)
+        summary = run_crawl(db_path, options)
+    return DemoResult(db_path, summary, blocked, candidates)
+
+
+def site_table(store: Store) -> list[dict]:
+    """Per captured site: its role, pages, statuses, and how it was found."""
+    return list(
+        store.db.query(
+            """
+            SELECT c.site,
+                   COALESCE((SELECT 'blocked: ' || s.name FROM blocked_domains b
+                             JOIN services s ON s.id = b.service_id WHERE b.site = c.site
+                             LIMIT 1),
+                            (SELECT 'candidate (' || source || ')' FROM candidates k
+                             WHERE k.site = c.site ORDER BY first_seen LIMIT 1), '') AS role,
+                   COUNT(*) AS pages,
+                   GROUP_CONCAT(DISTINCT c.status) AS statuses
+            FROM captures c GROUP BY c.site ORDER BY role, c.site
+            """
+        )
+    )

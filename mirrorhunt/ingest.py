@@ -1,0 +1,158 @@
+"""Importing captures someone else made (Webrecorder, Browsertrix, ``wget --warc-file``).
+
+A WARC file is read whole and checked before anything is stored; then it is
+copied into the data folder (the database only points at files it owns) and
+each response becomes a capture with its links, as if mirrorhunt had
+crawled it.  Importing the same file twice stores nothing new.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scrapy.http import Headers
+from scrapy.responsetypes import responsetypes
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from crawler.extract import capture_facts, iter_links, link_rows
+from db import Store
+from db.connection import data_dir_for
+from mirrorhunt.domains import DomainError, site_of_url
+
+MAX_BODY = 5 * 1024 * 1024
+MAX_LINKS = 2000
+_REDIRECTS = {301, 302, 303, 307, 308}
+
+
+class IngestError(Exception):
+    """A file that cannot be imported; nothing was stored."""
+
+
+@dataclass
+class ParsedCapture:
+    capture: dict[str, Any]
+    links: list[dict[str, Any]]
+    location: str = ""
+
+
+@dataclass
+class IngestResult:
+    path: Path
+    captures: int = 0
+    skipped: list[str] = field(default_factory=list)
+    already: bool = False
+
+    def describe(self) -> str:
+        if self.already:
+            return f"{self.path}: already ingested, nothing new"
+        note = f", {len(self.skipped)} record(s) skipped" if self.skipped else ""
+        return f"{self.path}: {self.captures} capture(s) ingested{note}"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def parse_warc(path: Path) -> tuple[list[ParsedCapture], list[str]]:
+    """Every HTTP response record of a WARC file, or IngestError naming the problem."""
+    if not path.exists():
+        raise IngestError(f"{path}: no such file")
+    if path.is_dir():
+        raise IngestError(f"{path}: is a folder, not a WARC file")
+    captures: list[ParsedCapture] = []
+    skipped: list[str] = []
+    try:
+        with open(path, "rb") as stream:
+            records = ArchiveIterator(stream, arc2warc=True)
+            for record in records:
+                if record.rec_type != "response" or not record.http_headers:
+                    continue
+                parsed = _parse_record(record, records.get_record_offset(), skipped)
+                if parsed is not None:
+                    parsed.capture["warc_length"] = records.get_record_length()
+                    captures.append(parsed)
+    except ArchiveLoadFailed as exc:
+        raise IngestError(f"{path}: not a readable WARC file ({exc})") from None
+    except (OSError, ValueError, EOFError) as exc:
+        raise IngestError(f"{path}: unreadable WARC file ({type(exc).__name__}: {exc})") from None
+    if not captures and not skipped:
+        raise IngestError(f"{path}: no HTTP response records found")
+    return captures, skipped
+
+
+def _parse_record(record, offset: int, skipped: list[str]) -> ParsedCapture | None:
+    url = record.rec_headers.get_header("WARC-Target-URI") or ""
+    try:
+        site = site_of_url(url)
+    except DomainError:
+        skipped.append(f"{url!r}: no usable host")
+        return None
+    body = record.content_stream().read(MAX_BODY + 1)
+    if len(body) > MAX_BODY:
+        skipped.append(f"{url}: body over {MAX_BODY} bytes")
+        return None
+    status = int(record.http_headers.get_statuscode() or 0)
+    headers = Headers(
+        [(k, v) for k, v in record.http_headers.headers if k.lower() != "content-encoding"]
+    )
+    response_class = responsetypes.from_args(headers=headers, url=url, body=body)
+    response = response_class(url=url, status=status, headers=headers, body=body)
+    links = list(iter_links(response, MAX_LINKS)) if status not in _REDIRECTS else []
+    capture = {
+        "run_id": None,
+        "url": url,
+        "site": site,
+        "ip": record.rec_headers.get_header("WARC-IP-Address"),
+        "tls_subject": None,
+        "tls_sans": None,
+        "fetched_at": record.rec_headers.get_header("WARC-Date") or "",
+        "depth": None,
+        "warc_offset": offset,
+        **capture_facts(response),
+    }
+    location = record.http_headers.get_header("Location") or ""
+    return ParsedCapture(capture, link_rows(links, site), location)
+
+
+def ingest_warc(store: Store, db_path: Path, path: Path) -> IngestResult:
+    """Check, copy and import one WARC file; a file already imported is skipped."""
+    path = Path(path)
+    captures, skipped = parse_warc(path)
+    digest = _sha256(path)
+    result = IngestResult(path, skipped=skipped)
+    if store.db.execute("SELECT 1 FROM warc_files WHERE sha256 = ?", [digest]).fetchone():
+        result.already = True
+        return result
+    name = f"ingest-{digest[:16]}-{path.name}"
+    target = data_dir_for(db_path) / "warc" / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(path, target)
+    try:
+        with store.db.atomic():
+            store.register_warc(name, None, "ingest", original_name=path.name, sha256=digest)
+            for parsed in captures:
+                capture = {**parsed.capture, "warc_file": name}
+                redirects = _redirect_hops(parsed)
+                store.add_capture(capture, redirects, parsed.links)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    result.captures = len(captures)
+    return result
+
+
+def _redirect_hops(parsed: ParsedCapture) -> list[dict[str, Any]]:
+    """A 3xx record keeps its Location as a one-hop redirect row."""
+    capture = parsed.capture
+    if capture["status"] in _REDIRECTS and parsed.location:
+        return [{"url": capture["url"], "status": capture["status"], "location": parsed.location}]
+    return []

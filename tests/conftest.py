@@ -1,0 +1,111 @@
+"""Shared fixtures: temporary databases, the CLI, and crawls in a subprocess.
+
+Scrapy's reactor cannot restart inside one process, so every test crawl runs
+``mirrorhunt crawl`` as a real subprocess against a TestWeb served from the
+test process: the same path a user takes.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mirrorhunt.cli import cli
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+MIRRORHUNT = [sys.executable, "-m", "mirrorhunt"]
+# Fast, deterministic test crawls: no politeness delay against the local web.
+FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_TIMEOUT=4", "-s", "RETRY_TIMES=0"]
+
+
+def require_program(name: str) -> str:
+    """Path of a system program; skip without it, but fail in CI (CI=true)."""
+    path = shutil.which(name)
+    if path:
+        return path
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{name} is required in CI but is not installed (see .ci/run)")
+    pytest.skip(f"{name} is not installed")
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "mh.db"
+
+
+@pytest.fixture
+def invoke(db_path: Path):
+    """Run a CLI command in-process (not for crawls) and return the click Result."""
+
+    def run(*args: str, input: str | None = None):
+        return CliRunner().invoke(cli, ["--db", str(db_path), *args], input=input)
+
+    return run
+
+
+def run_mirrorhunt(db: Path, *args: str, timeout: float = 240) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*MIRRORHUNT, "--db", str(db), *args],
+        capture_output=True, text=True, timeout=timeout, cwd=db.parent,
+    )
+
+
+def crawl(db: Path, proxy: str, *args: str, timeout: float = 240) -> subprocess.CompletedProcess:
+    """``mirrorhunt crawl`` through ``proxy``; fails the test on a non-zero exit."""
+    result = run_mirrorhunt(db, "crawl", "--proxy", proxy, *FAST, *args, timeout=timeout)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+class CrawledWeb:
+    """A finished crawl of the test web: its database, WARC folder and the server's log."""
+
+    def __init__(self, db: Path, web, result: subprocess.CompletedProcess) -> None:
+        from db import Store, open_db
+
+        self.db = db
+        self.web = web
+        self.result = result
+        self.store = Store(open_db(db))
+        self.warc_dir = db.parent / f"{db.stem}-data" / "warc"
+
+    def rows(self, sql: str, *args) -> list[tuple]:
+        return self.store.db.execute(sql, args).fetchall()
+
+    def captures(self, site: str) -> list[dict]:
+        return list(self.store.db.query("SELECT * FROM captures WHERE site = ?", [site]))
+
+    def errors(self, site: str) -> list[str]:
+        return [kind for (kind,) in self.rows("SELECT kind FROM errors WHERE site = ?", site)]
+
+    def requested_hosts(self) -> set[str]:
+        from urllib.parse import urlsplit
+
+        return {urlsplit(url).hostname or url for _, url, _ in self.web.request_log}
+
+
+@pytest.fixture(scope="session")
+def crawled(tmp_path_factory) -> CrawledWeb:
+    """One crawl of the hand-made sites plus every hostile site, shared by many tests."""
+    from testweb import HOSTILE_SITES, TestWeb
+    from tests.webs import crawl_web
+
+    db = tmp_path_factory.mktemp("crawl") / "mh.db"
+    web = TestWeb(crawl_web()).start()
+    setup = [
+        ("services", "add", "MegaStream", "megastream.to", "old-mega.net"),
+        ("candidates", "add", *sorted(HOSTILE_SITES)),
+    ]
+    for args in setup:
+        assert run_mirrorhunt(db, *args).returncode == 0
+    result = crawl(db, web.proxy_url, "--max-pages-per-site", "30")
+    yield CrawledWeb(db, web, result)
+    web.stop()

@@ -56,6 +56,7 @@ class Frontier:
         self.limits = limits
         self.allowed = allowed or []
         self.pages = Counter(store.frontier_counts(run_id))
+        self.seen = store.frontier_keys(run_id)  # saves a write per already-known link
         self.patterns: Counter[tuple[str, str]] = Counter()
         self.reported: Counter[tuple[str, str]] = Counter()
         self.queued_now = len(store.queued(run_id))
@@ -82,7 +83,11 @@ class Frontier:
         if self.patterns[pattern] >= self.limits.max_pages_per_pattern:
             return self._refuse("trap", f"over {self.limits.max_pages_per_pattern} URLs "
                                 f"shaped {pattern[1]}", site)
-        entry = FrontierEntry(url, frontier_key(url), site, depth, hops)
+        key = frontier_key(url)
+        if key in self.seen:
+            return None
+        entry = FrontierEntry(url, key, site, depth, hops)
+        self.seen.add(key)
         if not self.store.enqueue(self.run_id, entry):
             return None
         self.pages[site] += 1

@@ -191,6 +191,10 @@ class Store:
         ).fetchall()
         return [FrontierEntry(*row) for row in rows]
 
+    def frontier_keys(self, run_id: int) -> set[str]:
+        rows = self.db.execute("SELECT key FROM frontier WHERE run_id = ?", [run_id])
+        return {key for (key,) in rows}
+
     def frontier_counts(self, run_id: int) -> dict[str, int]:
         rows = self.db.execute(
             "SELECT site, COUNT(*) FROM frontier WHERE run_id = ? GROUP BY site", [run_id]
@@ -208,12 +212,21 @@ class Store:
         with self.db.atomic():
             if capture.get("site"):
                 self.touch_site(capture["site"], capture["fetched_at"])
-            capture_id = self.db["captures"].insert(capture).last_pk
-            self.db["redirects"].insert_all(
-                {**hop, "capture_id": capture_id, "hop": n} for n, hop in enumerate(redirects)
+            columns = ", ".join(capture)
+            marks = ", ".join("?" * len(capture))
+            capture_id = self.db.execute(
+                f"INSERT INTO captures ({columns}) VALUES ({marks})", list(capture.values())
+            ).lastrowid
+            self.db.conn.executemany(
+                "INSERT INTO redirects (capture_id, hop, url, status, location) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(capture_id, n, h["url"], h["status"], h["location"])
+                 for n, h in enumerate(redirects)],
             )
-            self.db["links"].insert_all(
-                ({**link, "capture_id": capture_id} for link in links), batch_size=1000
+            self.db.conn.executemany(
+                "INSERT INTO links (capture_id, url, anchor, site, external) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(capture_id, k["url"], k["anchor"], k["site"], k["external"]) for k in links],
             )
         return capture_id
 

@@ -8,11 +8,16 @@ crawled it.  Importing the same file twice stores nothing new.
 
 from __future__ import annotations
 
+import contextlib
+import gzip
 import hashlib
+import io
 import shutil
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
@@ -22,7 +27,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from crawler.extract import capture_facts, iter_links, link_rows
 from db import Store
 from db.connection import data_dir_for
-from mirrorhunt.domains import DomainError, site_of_url
+from mirrorhunt.domains import DomainError, host_of, site_of_url
 
 MAX_BODY = 5 * 1024 * 1024
 MAX_LINKS = 2000
@@ -68,28 +73,72 @@ def parse_warc(path: Path) -> tuple[list[ParsedCapture], list[str]]:
         raise IngestError(f"{path}: no such file")
     if path.is_dir():
         raise IngestError(f"{path}: is a folder, not a WARC file")
-    captures: list[ParsedCapture] = []
-    skipped: list[str] = []
+    _check_magic(path)
+    warnings = io.StringIO()
     try:
-        with open(path, "rb") as stream:
-            records = ArchiveIterator(stream, arc2warc=True)
-            for record in records:
-                if record.rec_type != "response" or not record.http_headers:
-                    continue
-                parsed = _parse_record(record, records.get_record_offset(), skipped)
-                if parsed is not None:
-                    parsed.capture["warc_length"] = records.get_record_length()
-                    captures.append(parsed)
+        with open(path, "rb") as stream, contextlib.redirect_stderr(warnings):
+            captures, skipped, end = _read_records(stream)
     except ArchiveLoadFailed as exc:
         raise IngestError(f"{path}: not a readable WARC file ({exc})") from None
-    except (OSError, ValueError, EOFError) as exc:
+    except (OSError, ValueError, EOFError, zlib.error) as exc:
         raise IngestError(f"{path}: unreadable WARC file ({type(exc).__name__}: {exc})") from None
+    if warnings.getvalue().strip():
+        first = warnings.getvalue().strip().splitlines()[0]
+        raise IngestError(f"{path}: damaged WARC file ({first.removeprefix('WARNING: ')})")
+    size = path.stat().st_size
+    if end < size:
+        raise IngestError(f"{path}: damaged or truncated WARC file: {size - end} byte(s) after "
+                          f"the last complete record (offset {end})")
     if not captures and not skipped:
         raise IngestError(f"{path}: no HTTP response records found")
     return captures, skipped
 
 
-def _parse_record(record, offset: int, skipped: list[str]) -> ParsedCapture | None:
+def _check_magic(path: Path) -> None:
+    """Refuse early what is not a WARC (or ARC) file, gzipped or not."""
+    with open(path, "rb") as handle:
+        head = handle.read(2)
+        handle.seek(0)
+        try:
+            start = (gzip.GzipFile(fileobj=handle).read(12) if head == b"\x1f\x8b"
+                     else handle.read(12))
+        except (OSError, EOFError, zlib.error):
+            start = b""
+    if not start.startswith((b"WARC/", b"filedesc://")):
+        raise IngestError(f"{path}: not a WARC file (it does not start with a WARC record)")
+    if head == b"\x1f\x8b":
+        _check_gzip_complete(path)
+
+
+def _check_gzip_complete(path: Path) -> None:
+    """warcio reads a truncated gzip member silently; a streaming pass notices."""
+    try:
+        with gzip.open(path, "rb") as handle:
+            while handle.read(1 << 20):
+                pass
+    except (OSError, EOFError, zlib.error) as exc:
+        raise IngestError(f"{path}: damaged or truncated WARC file ({exc})") from None
+
+
+def _read_records(stream) -> tuple[list[ParsedCapture], list[str], int]:
+    captures: list[ParsedCapture] = []
+    skipped: list[str] = []
+    end = 0
+    records = ArchiveIterator(stream, arc2warc=True)
+    for record in records:
+        parsed = None
+        if record.rec_type == "response" and record.http_headers:
+            parsed = _parse_record(record, skipped)
+        # warcio knows a record's offset and length only once its body was read
+        offset, length = records.get_record_offset(), records.get_record_length()
+        end = max(end, offset + length)
+        if parsed is not None:
+            parsed.capture.update(warc_offset=offset, warc_length=length)
+            captures.append(parsed)
+    return captures, skipped, end
+
+
+def _parse_record(record, skipped: list[str]) -> ParsedCapture | None:
     url = record.rec_headers.get_header("WARC-Target-URI") or ""
     try:
         site = site_of_url(url)
@@ -116,7 +165,6 @@ def _parse_record(record, offset: int, skipped: list[str]) -> ParsedCapture | No
         "tls_sans": None,
         "fetched_at": record.rec_headers.get_header("WARC-Date") or "",
         "depth": None,
-        "warc_offset": offset,
         **capture_facts(response),
     }
     location = record.http_headers.get_header("Location") or ""
@@ -143,11 +191,25 @@ def ingest_warc(store: Store, db_path: Path, path: Path) -> IngestResult:
                 capture = {**parsed.capture, "warc_file": name}
                 redirects = _redirect_hops(parsed)
                 store.add_capture(capture, redirects, parsed.links)
+                _record_redirect_candidate(store, capture, parsed.location)
     except BaseException:
         target.unlink(missing_ok=True)
         raise
     result.captures = len(captures)
     return result
+
+
+def _record_redirect_candidate(store: Store, capture: dict[str, Any], location: str) -> None:
+    """A redirect to another, unblocked site names a candidate, as in a crawl."""
+    if not location or capture["status"] not in _REDIRECTS:
+        return
+    try:
+        target = urljoin(capture["url"], location)
+        host, site = host_of(target), site_of_url(target)
+    except (DomainError, ValueError):
+        return
+    if site and site != capture["site"] and store.blocked_service_of(host) is None:
+        store.add_candidate(host, site, "redirect", capture["url"])
 
 
 def _redirect_hops(parsed: ParsedCapture) -> list[dict[str, Any]]:

@@ -95,8 +95,8 @@ class CrawledWeb:
 @pytest.fixture(scope="session")
 def crawled(tmp_path_factory) -> CrawledWeb:
     """One crawl of the hand-made sites plus every hostile site, shared by many tests."""
-    from testweb import HOSTILE_SITES, TestWeb
     from tests.webs import crawl_web
+    from testweb import HOSTILE_SITES, TestWeb
 
     db = tmp_path_factory.mktemp("crawl") / "mh.db"
     web = TestWeb(crawl_web()).start()

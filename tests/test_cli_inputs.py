@@ -65,8 +65,8 @@ def test_same_domain_for_two_services_is_refused(invoke, db_path):
 
 def test_candidates_import_with_comments_and_urls(invoke, db_path, tmp_path):
     tips = tmp_path / "tips.txt"
-    tips.write_text("# tips from the hotline\nmirror-one.cc\nhttps://www.Mirror-Two.net/watch  # seen\n"
-                    "\n   \nmirror-one.cc\n")
+    tips.write_text("# tips from the hotline\nmirror-one.cc\n"
+                    "https://www.Mirror-Two.net/watch  # seen\n\n   \nmirror-one.cc\n")
     result = invoke("candidates", "import", str(tips))
     assert result.exit_code == 0, result.output
     rows = Store(open_db(db_path)).candidates()

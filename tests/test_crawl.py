@@ -24,7 +24,8 @@ def test_crawl_exits_cleanly_and_prints_a_summary(crawled):
 def test_site_is_crawled_breadth_first_within_its_domain(crawled):
     urls = {c["final_url"] for c in crawled.captures("megastream.to")}
     assert urls == {f"https://megastream.to/{p}" for p in ("", "movies/1", "movies/2", "movies/3")}
-    depths = {c["final_url"].rsplit("/", 1)[-1]: c["depth"] for c in crawled.captures("megastream.to")}
+    captures = crawled.captures("megastream.to")
+    depths = {c["final_url"].rsplit("/", 1)[-1]: c["depth"] for c in captures}
     assert depths == {"": 0, "1": 1, "2": 1, "3": 2}
 
 
@@ -48,7 +49,8 @@ def test_other_scheme_is_tried_when_https_fails_and_both_outcomes_are_recorded(c
 
 def test_robots_txt_is_honoured_and_the_refusal_recorded(crawled):
     assert not crawled.rows("SELECT 1 FROM captures WHERE url LIKE '%/private/%'")
-    assert crawled.rows("SELECT kind FROM errors WHERE url LIKE '%/private/secret'") == [("robots",)]
+    kinds = crawled.rows("SELECT kind FROM errors WHERE url LIKE '%/private/secret'")
+    assert kinds == [("robots",)]
 
 
 def test_every_redirect_hop_is_recorded_and_the_target_becomes_a_candidate(crawled):
@@ -61,7 +63,8 @@ def test_every_redirect_hop_is_recorded_and_the_target_becomes_a_candidate(crawl
     candidate = crawled.rows(
         "SELECT source, source_detail, hops FROM candidates WHERE domain = 'new-mega.cc'")
     assert candidate == [("redirect", "http://old-mega.net/", 1)]
-    assert {c["final_url"] for c in crawled.captures("new-mega.cc")} >= {"http://new-mega.cc/movies/1"}
+    new_home = {c["final_url"] for c in crawled.captures("new-mega.cc")}
+    assert "http://new-mega.cc/movies/1" in new_home
 
 
 def test_linked_domains_become_candidates_within_the_hop_bound(crawled):

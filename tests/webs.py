@@ -7,7 +7,8 @@ from testweb import RedirectSite, Site
 
 def page(title: str, *links: str, body: str = "") -> str:
     anchors = " ".join(f'<a href="{href}">{text}</a>' for href, text in links)
-    return f"<html><head><title>{title}</title></head><body>{body}<nav>{anchors}</nav></body></html>"
+    head = f"<head><title>{title}</title></head>"
+    return f"<html>{head}<body>{body}<nav>{anchors}</nav></body></html>"
 
 
 def megastream() -> Site:
@@ -32,7 +33,8 @@ def mirror_chain() -> list[Site]:
         Site("mirror-one.cc", {"/": page("MegaStream mirror", ("/movies/1", "one"),
                                          ("http://mirror-two.cc/", "backup")),
                                "/movies/1": page("Movie 1", ("/", "home"))}),
-        Site("mirror-two.cc", {"/": page("MegaStream backup", ("http://mirror-three.cc/", "next"))}),
+        Site("mirror-two.cc",
+             {"/": page("MegaStream backup", ("http://mirror-three.cc/", "next"))}),
         Site("mirror-three.cc", {"/": page("MegaStream third")}),
     ]
 

@@ -118,8 +118,11 @@ class SitesSpider(scrapy.Spider):
         if site is None:
             return
         hops = self.site_hops.get(site, hops)
-        for link in links:
-            yield from self._follow_link(link.url, site, depth, hops)
+        with self.store.db.atomic():  # one write transaction for the page's new links
+            follow = [
+                out for link in links for out in self._follow_link(link.url, site, depth, hops)
+            ]
+        yield from follow
 
     def _capture_item(self, response: Response, site: str | None, links) -> CaptureItem:
         meta = response.meta

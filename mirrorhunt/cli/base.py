@@ -19,7 +19,7 @@ from db.connection import default_db_path
 from mirrorhunt import __version__
 from mirrorhunt.inputs import InputError
 
-console = Console()
+console = Console(soft_wrap=True)
 
 
 class UserError(click.ClickException):

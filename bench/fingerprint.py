@@ -1,0 +1,283 @@
+"""Benchmark: page features + site signatures vs. BeautifulSoup + datasketch per-shingle.
+
+Generates deterministic synthetic pages (~100 KB each, several languages,
+realistic markup), times ``extract_features`` + ``SiteSignature.add``, times
+the naive pipeline (BeautifulSoup/lxml parse, shingle strings, datasketch
+``MinHash.update`` per shingle) on a subset, then LSH insert/query rates and
+serialised bytes per site for 100,000 synthetic sites.  Last line::
+
+    pages_per_s=… baseline_pages_per_s=… ratio=… lsh_query_per_s=… bytes_per_site=…
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from similarity import LSHIndex, SiteSignature, extract_features  # noqa: E402
+from similarity.minhash import NUM_PERM  # noqa: E402
+
+_SYL = [
+    "ka",
+    "ri",
+    "to",
+    "mo",
+    "na",
+    "se",
+    "lu",
+    "vi",
+    "po",
+    "de",
+    "ra",
+    "ne",
+    "zo",
+    "fi",
+    "ta",
+    "shi",
+    "gu",
+    "be",
+    "mi",
+    "ro",
+    "la",
+    "da",
+]
+_RU = [
+    "фильм",
+    "скачать",
+    "торрент",
+    "бесплатно",
+    "сезон",
+    "серия",
+    "качество",
+    "перевод",
+    "русский",
+    "новинки",
+]
+_FR = [
+    "film",
+    "télécharger",
+    "gratuit",
+    "saison",
+    "épisode",
+    "qualité",
+    "français",
+    "regarder",
+    "série",
+]
+_JA = "映画無料ダウンロード高画質日本語字幕最新作品視聴"
+
+
+def _words(rng: random.Random, n: int) -> str:
+    out = []
+    for _ in range(n):
+        r = rng.random()
+        if r < 0.1:
+            out.append(rng.choice(_RU))
+        elif r < 0.2:
+            out.append(rng.choice(_FR))
+        elif r < 0.25:
+            out.append("".join(rng.choice(_JA) for _ in range(4)))
+        else:
+            out.append("".join(rng.choice(_SYL) for _ in range(rng.randint(1, 3))))
+    return " ".join(out)
+
+
+def make_page(site: int, page: int, target: int = 100_000) -> tuple[str, bytes]:
+    """A deterministic ~100 KB page of site ``site``."""
+    rng = random.Random(site * 100_003 + page)
+    srng = random.Random(site)
+    theme = srng.randint(0, 9)
+    host = f"site{site}.example"
+    css = "".join(f".c{theme}-{i}{{margin:{i}px;color:#{i:06x}}}" for i in range(400))
+    parts = [
+        "<!DOCTYPE html><html lang=en><head><meta charset=utf-8>",
+        f"<title>{_words(rng, 6)} | Brand{site}</title>",
+        f"<meta property='og:site_name' content='Brand{site}'>",
+        f"<link rel=stylesheet href='/static/theme{theme}.css'><style>{css}</style>",
+        f"<script>gtag('config', 'G-SITE{site:05d}');ym({10000 + site}, 'init');</script>",
+        f"<script src='/static/app{theme}.js'></script></head>",
+        f"<body class='theme-{theme} page-{page}'><header id=top><nav class='menu main'><ul>",
+    ]
+    parts += [
+        f"<li class=item><a href='/cat/{i}/?p={page}'>{_words(rng, 2)}</a></li>" for i in range(40)
+    ]
+    parts.append("</ul></nav></header><main id=content><div class='grid list'>")
+    i = 0
+    while sum(map(len, parts)) < target - 3_000:
+        i += 1
+        parts.append(
+            f"<div class='card c{theme}-{i % 7}' id='post-{page}-{i}'><a href='/film/{i}-{page}'>"
+            f"<img src='/img/{i}.jpg' alt='{_words(rng, 3)}'></a><h3 class=title>"
+            f"{_words(rng, 5)}</h3><p class=desc>{_words(rng, 40)}</p>"
+            f"<a class=dl href='magnet:?xt=urn:btih:{rng.getrandbits(160):040x}'>magnet</a>"
+            f"<a href='https://t.me/brand{site}chan'>tg</a></div>"
+        )
+    parts.append(f"</div></main><footer><p>© 2024 Brand{site}</p>")
+    parts.append(f"<a href='https://ext{rng.randint(0, 50)}.example/'>partner</a></footer>")
+    parts.append("</body></html>")
+    return f"https://{host}/page/{page}", "".join(parts).encode("utf-8")
+
+
+def make_pages(n: int) -> list[tuple[str, bytes]]:
+    return [make_page(i // 10, i % 10) for i in range(n)]
+
+
+def _fast_chunk(pages: list[tuple[str, bytes]]) -> int:
+    sigs: dict[str, SiteSignature] = {}
+    for url, body in pages:
+        feats = extract_features(url, url, "text/html; charset=utf-8", body)
+        key = feats.site or url
+        sig = sigs.get(key)
+        if sig is None:
+            sig = sigs[key] = SiteSignature(key)
+        sig.add(feats)
+    return sum(len(s.to_bytes()) for s in sigs.values())
+
+
+def _warm() -> None:
+    """Import lazily loaded modules and fill caches, as a long-running analyze would have."""
+    _fast_chunk([make_page(10_000 + i, 0, 20_000) for i in range(3)])
+
+
+def bench_fast(pages: list[tuple[str, bytes]], workers: int) -> float:
+    """Pages per second, features + signatures (``workers`` processes, sites kept together)."""
+    _warm()
+    if workers <= 1:
+        start = time.perf_counter()
+        _fast_chunk(pages)
+        return len(pages) / (time.perf_counter() - start)
+    chunks = [pages[i : i + 50] for i in range(0, len(pages), 50)]
+    with ProcessPoolExecutor(workers, initializer=_warm) as pool:
+        list(pool.map(_fast_chunk, chunks[:workers]))  # workers started and warm
+        start = time.perf_counter()
+        list(pool.map(_fast_chunk, chunks))
+        return len(pages) / (time.perf_counter() - start)
+
+
+def _baseline_page(body: bytes):
+    """Same signals with BeautifulSoup and datasketch ``MinHash.update`` per shingle."""
+    from bs4 import BeautifulSoup
+    from datasketch import MinHash
+
+    soup = BeautifulSoup(body, "lxml")
+    structure, links = set(), set()
+    for el in soup.find_all(True):
+        names = [el.name] + [p.name for p in list(el.parents)[:2]]
+        structure.add(">".join(names) + "." + ".".join(el.get("class") or []))
+    for a in soup.find_all("a", href=True):
+        if a["href"].startswith("/"):
+            links.add(a["href"])
+    for tag in soup(["script", "style"]):
+        tag.decompose()
+    words = soup.get_text(" ").lower().split()
+    text = {" ".join(words[i : i + 4]) for i in range(max(1, len(words) - 3))}
+    out = []
+    for shingles in (structure, links, text):
+        m = MinHash(num_perm=NUM_PERM)
+        for s in shingles:
+            m.update(s.encode("utf-8"))
+        out.append(m)
+    return out
+
+
+def bench_baseline(pages: list[tuple[str, bytes]]) -> float:
+    start = time.perf_counter()
+    for _, body in pages:
+        _baseline_page(body)
+    return len(pages) / (time.perf_counter() - start)
+
+
+def synthetic_signature(i: int, rng: np.random.Generator, base: dict) -> SiteSignature:
+    """A site with random digests; every 10th site is a near-copy of site i-1."""
+    sig = SiteSignature(f"s{i}.example")
+    for name in sig.digests:
+        if i % 10 == 1 and i - 1 in base:
+            d = base[i - 1][name].copy()
+            flip = rng.random(NUM_PERM) < 0.2
+            d[flip] = rng.integers(0, 2**32 - 1, int(flip.sum()), dtype=np.uint32)
+        else:
+            d = rng.integers(0, 2**26, NUM_PERM, dtype=np.uint32)  # ~64+ shingles
+        sig.digests[name] = d
+    base[i] = sig.digests
+    sig.kinds = {"content": 8, "parked": 1}
+    sig.identifiers = {
+        f"ga4:G-{i:08d}": 8,
+        f"ym:{i + 10_000}": 8,
+        f"brand:brand {i}": 6,
+        f"telegram:chan{i}": 3,
+        "out:t.me": 8,
+        "asset:app.js": 8,
+    }
+    return sig
+
+
+def bench_lsh(n_sites: int, n_queries: int) -> tuple[float, float, float, float]:
+    rng = np.random.default_rng(7)
+    base: dict = {}
+    sigs = [synthetic_signature(i, rng, base) for i in range(n_sites)]
+    for i in list(base)[:-2]:
+        if i % 10 != 0:
+            base.pop(i, None)
+    size = sum(len(s.to_bytes()) for s in sigs) / n_sites
+    mh = sigs[0].minhash_bytes()
+    index = LSHIndex()
+    start = time.perf_counter()
+    for s in sigs:
+        index.insert(s)
+    insert_rate = n_sites / (time.perf_counter() - start)
+    step = max(1, n_sites // n_queries)
+    queried = sigs[::step][:n_queries]
+    start = time.perf_counter()
+    hits = 0
+    for s in queried:
+        hits += len(index.query(s))
+    query_rate = len(queried) / (time.perf_counter() - start)
+    print(f"lsh: {n_sites} sites, mean candidates per query {hits / len(queried):.2f}")
+    return insert_rate, query_rate, size, mh
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--pages", type=int, default=2000)
+    ap.add_argument("--baseline-pages", type=int, default=100)
+    ap.add_argument("--sites", type=int, default=100_000)
+    ap.add_argument("--queries", type=int, default=10_000)
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    args = ap.parse_args()
+
+    pages = make_pages(args.pages)
+    mean_kb = sum(len(b) for _, b in pages) / len(pages) / 1000
+    print(f"pages: {len(pages)} synthetic, mean {mean_kb:.1f} KB")
+    single = bench_fast(pages, 1)
+    print(f"features+signatures, 1 process: {single:.0f} pages/s")
+    multi = bench_fast(pages, args.workers) if args.workers > 1 else single
+    print(f"features+signatures, {args.workers} processes: {multi:.0f} pages/s")
+    base = bench_baseline(pages[: args.baseline_pages])
+    print(
+        f"baseline (bs4+lxml, datasketch update per shingle, 1 process, "
+        f"{args.baseline_pages} pages): {base:.1f} pages/s"
+    )
+    ratio = single / base
+    print(f"ratio (1 process vs 1 process): {ratio:.1f}")
+    ins, qry, size, mh = bench_lsh(args.sites, args.queries)
+    print(
+        f"lsh insert {ins:.0f} sites/s, query {qry:.0f} queries/s; "
+        f"bytes per site {size:.0f} (MinHash part {mh:.0f})"
+    )
+    print(
+        f"pages_per_s={multi:.0f} baseline_pages_per_s={base:.1f} ratio={ratio:.1f} "
+        f"lsh_query_per_s={qry:.0f} bytes_per_site={size:.0f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,102 @@
+"""``mirrorhunt ingest``: captures made by other tools, imported as if crawled."""
+
+from __future__ import annotations
+
+import gzip
+import io
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from db import Store, open_db
+
+
+def write_warc(path, records) -> None:
+    """A WARC like wget --warc-file writes: response records with HTTP headers."""
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        for url, status, headers, body in records:
+            http = StatusAndHeaders(f"{status} X", headers, protocol="HTTP/1.1")
+            record = writer.create_warc_record(url, "response", payload=io.BytesIO(body),
+                                               http_headers=http)
+            writer.write_record(record)
+
+
+HOME = (b'<html><head><title>Mega</title></head><body><a href="/movies/1">one</a>'
+        b'<a href="https://mirror-one.cc/">mirror</a></body></html>')
+
+
+def sample(tmp_path):
+    path = tmp_path / "capture.warc.gz"
+    write_warc(path, [
+        ("http://old-mega.net/", 301, [("Location", "https://megastream.to/")], b""),
+        ("https://megastream.to/", 200, [("Content-Type", "text/html")], HOME),
+        ("https://megastream.to/movies/1", 200,
+         [("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", "gzip")],
+         gzip.compress("<html><body>Фильм</body></html>".encode())),
+    ])
+    return path
+
+
+def test_ingest_imports_responses_links_and_redirects(invoke, db_path, tmp_path):
+    result = invoke("ingest", str(sample(tmp_path)))
+    assert result.exit_code == 0, result.output
+    assert "3 capture(s) ingested" in result.output
+    store = Store(open_db(db_path))
+    rows = store.db.execute(
+        "SELECT url, site, status, warc_file FROM captures ORDER BY id").fetchall()
+    assert [r[:3] for r in rows] == [("http://old-mega.net/", "old-mega.net", 301),
+                                     ("https://megastream.to/", "megastream.to", 200),
+                                     ("https://megastream.to/movies/1", "megastream.to", 200)]
+    copied = db_path.parent / "mh-data" / "warc" / rows[0][3]
+    assert copied.exists()
+    links = store.db.execute("SELECT url, anchor, external FROM links").fetchall()
+    assert ("https://mirror-one.cc/", "mirror", 1) in links
+    assert store.db.execute("SELECT location FROM redirects").fetchall() == [
+        ("https://megastream.to/",)]
+    assert store.db.execute("SELECT domain, source, source_detail FROM candidates").fetchall() == [
+        ("megastream.to", "redirect", "http://old-mega.net/")]
+
+
+def test_ingesting_the_same_file_twice_adds_nothing(invoke, db_path, tmp_path):
+    path = sample(tmp_path)
+    assert invoke("ingest", str(path)).exit_code == 0
+    result = invoke("ingest", str(path))
+    assert result.exit_code == 0 and "already ingested" in result.output
+    assert Store(open_db(db_path)).db.execute("SELECT COUNT(*) FROM captures").fetchone()[0] == 3
+
+
+def test_unreadable_warc_is_one_error_and_stores_nothing(invoke, db_path, tmp_path):
+    good = sample(tmp_path)
+    bad = tmp_path / "broken.warc.gz"
+    bad.write_bytes(b"this is not a WARC file\n" * 20)
+    result = invoke("ingest", str(good), str(bad))
+    assert result.exit_code == 1
+    assert "broken.warc.gz" in result.output and "WARC" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert Store(open_db(db_path)).db.execute("SELECT COUNT(*) FROM captures").fetchone()[0] == 0
+    assert "no such file" in invoke("ingest", str(tmp_path / "nope.warc")).output
+
+
+def test_truncated_warc_is_refused(invoke, db_path, tmp_path):
+    data = sample(tmp_path).read_bytes()
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(data[: len(data) - 40])
+    result = invoke("ingest", str(cut))
+    assert result.exit_code == 1 and "cut.warc.gz" in result.output
+
+
+def test_a_crawls_own_warc_ingests_into_another_database(crawled, tmp_path):
+    from click.testing import CliRunner
+
+    from mirrorhunt.cli import cli
+
+    files = sorted(crawled.warc_dir.glob("*.warc.gz"))
+    other = tmp_path / "other.db"
+    result = CliRunner().invoke(cli, ["--db", str(other), "ingest", *map(str, files)])
+    assert result.exit_code == 0, result.output
+    pages = {u for (u,) in crawled.rows("SELECT final_url FROM captures")}
+    ingested = {u for (u,) in Store(open_db(other)).db.execute(
+        "SELECT final_url FROM captures WHERE status = 200").fetchall()}
+    assert pages <= ingested | {u for (u,) in crawled.rows(
+        "SELECT final_url FROM captures WHERE status != 200")}

@@ -19,6 +19,7 @@ DOWNLOAD_MAXSIZE = 5 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 DOWNLOAD_TIMEOUT = 20
 DNS_TIMEOUT = 10
+DNS_RESOLVER = "crawler.resolver.PublicOnlyResolver"  # refuses names resolving to private IPs
 REDIRECT_MAX_TIMES = 10
 RETRY_TIMES = 1
 HTTPERROR_ALLOW_ALL = True  # 404 and 5xx pages are evidence too
@@ -62,12 +63,16 @@ MIRRORHUNT_WARC_PREFIX = "crawl"
 MIRRORHUNT_WARC_MAX_BYTES = 1024 * 1024 * 1024
 MIRRORHUNT_PROGRESS = False
 MIRRORHUNT_ONLY: list[str] = []
-# Big platforms that pirate pages link to and that are never mirrors.
+# Big platforms, file hosts and server vendors that pirate pages link to and
+# that are never mirrors (their link ids are evidence, their sites are not).
 MIRRORHUNT_NEVER_CRAWL = [
+    "1fichier.com", "rapidgator.net", "uptobox.com", "mega.nz", "mediafire.com",
+    "turbobit.net", "nitroflare.com", "dropbox.com", "nginx.org", "nginx.com",
+    "apache.org", "microsoft.com", "wordpress.org", "wordpress.com",
     "google.com", "googleapis.com", "gstatic.com", "googletagmanager.com",
     "google-analytics.com", "doubleclick.net", "youtube.com", "facebook.com",
     "instagram.com", "twitter.com", "x.com", "t.me", "telegram.org", "telegram.me",
     "discord.gg", "discord.com", "reddit.com", "wikipedia.org", "cloudflare.com",
     "jsdelivr.net", "jquery.com", "bootstrapcdn.com", "github.com", "apple.com",
-    "microsoft.com", "amazon.com", "yandex.ru", "vk.com", "tiktok.com", "whatsapp.com",
+    "amazon.com", "yandex.ru", "vk.com", "tiktok.com", "whatsapp.com",
 ]

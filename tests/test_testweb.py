@@ -28,7 +28,7 @@ from testweb.hostile import (
     LATIN1_TEXT,
     RUSSIAN_TEXT,
 )
-from testweb.sites import Request
+from testweb.sites import Request, Response
 
 DEMO = load_case("demo")
 
@@ -107,6 +107,20 @@ def test_site_may_set_its_own_server_header(web: TestWeb) -> None:
     resp = fetch(web, "http://vortex-films.com/")
     assert resp.getheader("Server", "").startswith("nginx/")
     assert b"Welcome to nginx!" in resp.read()
+
+
+def test_custom_site_response_kinds() -> None:
+    from testweb.sites import compressed
+
+    site = Site("kinds.net", {"/gz": compressed("<p>zipped</p>"), "/slow": Response(delay=0.2)})
+    with TestWeb([site], hostile=False) as w:
+        resp = fetch(w, "http://kinds.net/gz")
+        assert resp.getheader("Content-Encoding") == "gzip"
+        assert zlib.decompress(resp.read(), 31) == b"<p>zipped</p>"
+        start = time.monotonic()
+        assert fetch(w, "http://kinds.net/slow").status == 200
+        assert time.monotonic() - start >= 0.2
+        assert w.site_for("gzip-bomb.net") is None
 
 
 def test_head_has_length_but_no_body(web: TestWeb) -> None:

@@ -52,7 +52,8 @@ class SitesSpider(scrapy.Spider):
     def configure(self, settings) -> None:
         self.store = Store(open_db(settings["MIRRORHUNT_DB"]))
         self.run_id = settings.getint("MIRRORHUNT_RUN_ID")
-        if not self.run_id:
+        self.owns_run = not self.run_id  # started by `scrapy crawl sites`, not the CLI
+        if self.owns_run:
             self.run_id = self.store.start_run({"started_by": "scrapy crawl"})
         allowed = parse_networks(settings.getlist("MIRRORHUNT_ALLOWED_NETWORKS"))
         self.frontier = Frontier(self.store, self.run_id, limits_from(settings), allowed)
@@ -209,6 +210,11 @@ class SitesSpider(scrapy.Spider):
         entry = FrontierEntry(entry.url, key, entry.site, meta["mh_depth"], meta["mh_hops"])
         self.crawler.stats.inc_value("mirrorhunt/queued")
         return self.request_for(entry, fallback=False)
+
+    def closed(self, reason: str) -> None:
+        if self.owns_run:
+            status = "finished" if reason == "finished" else "interrupted"
+            self.store.finish_run(self.run_id, status, self.crawler.stats.get_stats())
 
     @staticmethod
     def _site(url: str) -> str | None:

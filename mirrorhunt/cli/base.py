@@ -29,8 +29,10 @@ class UserError(click.ClickException):
 def _expected_errors() -> tuple[type[BaseException], ...]:
     from crawler.runner import CrawlError
     from mirrorhunt.ingest import IngestError
+    from testweb import CaseError
 
-    return (InputError, DatabaseError, CrawlError, IngestError, sqlite3.OperationalError)
+    return (InputError, DatabaseError, CrawlError, IngestError, CaseError,
+            sqlite3.OperationalError)
 
 
 class Group(click.Group):

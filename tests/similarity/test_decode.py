@@ -1,0 +1,50 @@
+from similarity.decode import decode_body, header_charset, meta_charset, parse_html
+
+RU = "Скачать фильмы бесплатно в хорошем качестве"
+
+
+def test_header_charset_wins():
+    body = RU.encode("windows-1251")
+    assert decode_body(body, "text/html; charset=windows-1251") == RU
+
+
+def test_meta_charset_windows_1251():
+    body = b"<html><head><meta charset='windows-1251'></head><body>" + RU.encode("cp1251")
+    assert RU in decode_body(body, "text/html")
+
+
+def test_wrong_header_falls_back_to_meta():
+    body = b"<meta http-equiv='Content-Type' content='text/html; charset=cp1251'>"
+    body += RU.encode("cp1251")
+    assert RU in decode_body(body, "text/html; charset=utf-8")
+
+
+def test_bom_and_aliases():
+    assert decode_body("été".encode("utf-8-sig")) == "été"
+    assert header_charset("text/html; charset=ISO-8859-1") == "cp1252"
+    assert meta_charset(b'<meta charset="shift_jis">') == "cp932"
+    assert header_charset("text/html; charset=bogus-xx") is None
+
+
+def test_undeclared_japanese_uses_fallback():
+    text = "映画を無料でダウンロード。高画質の日本語字幕。" * 20
+    assert "映画" in decode_body(text.encode("shift_jis"))
+
+
+def test_nul_and_controls_removed():
+    out = decode_body(b"<p>a\x00b\x01c</p>")
+    assert "\x00" not in out and "\x01" not in out
+    assert parse_html(out) is not None
+
+
+def test_empty_and_garbage_never_raise():
+    assert decode_body(b"") == ""
+    assert parse_html("") is None
+    assert parse_html("   \n ") is None
+    garbage = bytes(range(256)) * 50
+    parse_html(decode_body(garbage))
+
+
+def test_xml_declaration_and_broken_markup():
+    root = parse_html("<?xml version='1.0' encoding='utf-8'?><html><body><div><p>x</div></td>")
+    assert root is not None and root.tag == "html"

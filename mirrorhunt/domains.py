@@ -39,7 +39,8 @@ def normalise_host(host: str) -> str:
     Plain ASCII names skip the IDNA codec: it is the crawler's hottest path
     (every link's host) and UTS 46 leaves such names unchanged.
     """
-    host = host.strip().rstrip(".").lower()
+    host = host.strip().lower()
+    host = host[:-1] if host.endswith(".") else host  # one root dot, not several
     if not host:
         raise DomainError("empty host name")
     if _PLAIN_ASCII_HOST.fullmatch(host) and "xn--" not in host:

@@ -1,0 +1,35 @@
+"""Blocklist export: turn approved domains into files resolvers and blockers load.
+
+Pure core, no database: the caller builds :class:`Entry` objects and a
+:class:`ListMeta`, calls :func:`render`, writes ``result.text`` and shows
+``result.refused``.  See docs/export/ for how each consumer loads a list.
+"""
+
+from export.api import get_format, render, render_many
+from export.formats import FORMATS, SUBDOMAIN_COVERING, Format
+from export.header import sanitise
+from export.model import KINDS, Entry, ExportResult, ListMeta, Refusal
+from export.validate import REASON_CODES, Allowlist, Refused, check_domain, validate
+from export.versioning import content_hash, rpz_serial
+
+__all__ = [
+    "Allowlist",
+    "FORMATS",
+    "KINDS",
+    "REASON_CODES",
+    "SUBDOMAIN_COVERING",
+    "Entry",
+    "ExportResult",
+    "Format",
+    "ListMeta",
+    "Refusal",
+    "Refused",
+    "check_domain",
+    "content_hash",
+    "get_format",
+    "render",
+    "render_many",
+    "rpz_serial",
+    "sanitise",
+    "validate",
+]

@@ -1,0 +1,14 @@
+"""The registry of list formats, by the name ``mirrorhunt export --format`` takes."""
+
+from __future__ import annotations
+
+from export.formats.base import Format, Renderer
+from export.formats.data import DATA_FORMATS
+from export.formats.rpz import RPZ
+from export.formats.text import TEXT_FORMATS
+
+FORMATS: dict[str, Format] = {f.name: f for f in (*TEXT_FORMATS, RPZ, *DATA_FORMATS)}
+
+SUBDOMAIN_COVERING: frozenset[str] = frozenset(n for n, f in FORMATS.items() if f.covers_subdomains)
+
+__all__ = ["FORMATS", "SUBDOMAIN_COVERING", "Format", "Renderer"]

@@ -13,6 +13,7 @@ from scrapy.http import Response
 from crawler.errors import RefusedRequest
 from crawler.urlrules import canonical_url, host_problem, parse_networks
 from crawler.warc import Exchange, WarcRecorder
+from db.connection import data_dir_for
 from mirrorhunt.domains import DomainError, host_of
 
 
@@ -90,7 +91,8 @@ class WarcCaptureMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
-        folder = Path(settings.get("MIRRORHUNT_DATA_DIR") or "mirrorhunt-data") / "warc"
+        data_dir = settings.get("MIRRORHUNT_DATA_DIR") or data_dir_for(settings["MIRRORHUNT_DB"])
+        folder = Path(data_dir) / "warc"
         prefix = settings.get("MIRRORHUNT_WARC_PREFIX") or "crawl"
         recorder = WarcRecorder(folder, prefix, settings.getint("MIRRORHUNT_WARC_MAX_BYTES"))
         middleware = cls(recorder)

@@ -4,6 +4,8 @@ Every safety limit is a setting, so an investigator can tighten or loosen it
 per run (``mirrorhunt crawl -s NAME=VALUE`` or ``scrapy crawl sites -s …``).
 """
 
+import os
+
 BOT_NAME = "mirrorhunt"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -19,7 +21,7 @@ DOWNLOAD_MAXSIZE = 5 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 DOWNLOAD_TIMEOUT = 20
 DNS_TIMEOUT = 10
-DNS_RESOLVER = "crawler.resolver.PublicOnlyResolver"  # refuses names resolving to private IPs
+TWISTED_DNS_RESOLVER = "crawler.resolver.PublicOnlyResolver"  # refuses names resolving to private IPs
 REDIRECT_MAX_TIMES = 10
 RETRY_TIMES = 1
 HTTPERROR_ALLOW_ALL = True  # 404 and 5xx pages are evidence too
@@ -46,8 +48,8 @@ ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
 EXTENSIONS = {"crawler.progress.ProgressDisplay": 500}
 
 # mirrorhunt's own settings.
-MIRRORHUNT_DB = "mirrorhunt.db"
-MIRRORHUNT_DATA_DIR = "mirrorhunt-data"
+MIRRORHUNT_DB = os.environ.get("MIRRORHUNT_DB") or "mirrorhunt.db"
+MIRRORHUNT_DATA_DIR = ""  # default: "<db name>-data" beside the database
 MIRRORHUNT_RUN_ID = 0
 MIRRORHUNT_PROXY = ""
 MIRRORHUNT_ALLOWED_NETWORKS: list[str] = []  # CIDRs exempt from the private-address rule

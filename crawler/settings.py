@@ -21,7 +21,8 @@ DOWNLOAD_MAXSIZE = 5 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 DOWNLOAD_TIMEOUT = 20
 DNS_TIMEOUT = 10
-TWISTED_DNS_RESOLVER = "crawler.resolver.PublicOnlyResolver"  # refuses names resolving to private IPs
+# Refuses names that resolve to private addresses.
+TWISTED_DNS_RESOLVER = "crawler.resolver.PublicOnlyResolver"
 REDIRECT_MAX_TIMES = 10
 RETRY_TIMES = 1
 HTTPERROR_ALLOW_ALL = True  # 404 and 5xx pages are evidence too

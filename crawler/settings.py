@@ -6,6 +6,8 @@ per run (``mirrorhunt crawl -s NAME=VALUE`` or ``scrapy crawl sites -s …``).
 
 import os
 
+from mirrorhunt.platforms import SAFE_PLATFORMS
+
 BOT_NAME = "mirrorhunt"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -66,16 +68,6 @@ MIRRORHUNT_WARC_PREFIX = "crawl"
 MIRRORHUNT_WARC_MAX_BYTES = 1024 * 1024 * 1024
 MIRRORHUNT_PROGRESS = False
 MIRRORHUNT_ONLY: list[str] = []
-# Big platforms, file hosts and server vendors that pirate pages link to and
-# that are never mirrors (their link ids are evidence, their sites are not).
-MIRRORHUNT_NEVER_CRAWL = [
-    "1fichier.com", "rapidgator.net", "uptobox.com", "mega.nz", "mediafire.com",
-    "turbobit.net", "nitroflare.com", "dropbox.com", "nginx.org", "nginx.com",
-    "apache.org", "microsoft.com", "wordpress.org", "wordpress.com",
-    "google.com", "googleapis.com", "gstatic.com", "googletagmanager.com",
-    "google-analytics.com", "doubleclick.net", "youtube.com", "facebook.com",
-    "instagram.com", "twitter.com", "x.com", "t.me", "telegram.org", "telegram.me",
-    "discord.gg", "discord.com", "reddit.com", "wikipedia.org", "cloudflare.com",
-    "jsdelivr.net", "jquery.com", "bootstrapcdn.com", "github.com", "apple.com",
-    "amazon.com", "yandex.ru", "vk.com", "tiktok.com", "whatsapp.com",
-]
+# Big platforms, CDNs and file hosts: never crawled as candidates (their links
+# are evidence, their sites are not mirrors).
+MIRRORHUNT_NEVER_CRAWL = sorted(SAFE_PLATFORMS)

@@ -172,3 +172,122 @@ def site_summary(db: sqlite_utils.Database) -> None:
         FROM sites s
         """
     )
+
+
+@MIGRATIONS(name="0003_similarity")
+def similarity_tables(db: sqlite_utils.Database) -> None:
+    """What ``mirrorhunt analyze`` keeps: page evidence, site signatures, scored pairs."""
+    for statement in SIMILARITY_SCHEMA:
+        db.execute(statement)
+
+
+SIMILARITY_SCHEMA = [
+    """
+    CREATE TABLE page_features (
+        capture_id INTEGER PRIMARY KEY REFERENCES captures(id),
+        site TEXT,
+        kind TEXT NOT NULL,               -- content, empty, parked, default_page, challenge, error
+        title TEXT,
+        identifiers TEXT NOT NULL,        -- JSON list of exact identifiers found on the page
+        analyzed_at TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX page_features_site ON page_features(site)",
+    """
+    CREATE TABLE site_signatures (
+        site TEXT PRIMARY KEY REFERENCES sites(domain),
+        signature BLOB NOT NULL,          -- similarity.SiteSignature.to_bytes()
+        pages INTEGER NOT NULL,
+        evidence_pages INTEGER NOT NULL,  -- pages that are not parked/default/challenge/error
+        updated_at TEXT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE signal_frequency (
+        key TEXT PRIMARY KEY,             -- a shingle slot or identifier, as the scorer names it
+        sites INTEGER NOT NULL            -- how many sites carry it (down-weights boilerplate)
+    )
+    """,
+    """
+    CREATE TABLE pair_scores (
+        site_a TEXT NOT NULL,             -- site_a < site_b
+        site_b TEXT NOT NULL,
+        score REAL NOT NULL,              -- combined score 0..1
+        verdict TEXT NOT NULL,            -- mirror, related, none, no_evidence
+        agreeing TEXT NOT NULL,           -- JSON list of signals that agree
+        evidence TEXT NOT NULL,           -- JSON list of {signal, score, detail}
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (site_a, site_b)
+    )
+    """,
+    "CREATE INDEX pair_scores_b ON pair_scores(site_b)",
+]
+
+
+@MIGRATIONS(name="0004_review")
+def review_tables(db: sqlite_utils.Database) -> None:
+    """Proposals, the reviewers' decisions (append-only), the allowlist and accounts."""
+    from mirrorhunt.platforms import SAFE_PLATFORMS
+
+    for statement in REVIEW_SCHEMA:
+        db.execute(statement)
+    db.conn.executemany(
+        "INSERT INTO allowlist (domain, reason, added_by, added_at) "
+        "VALUES (?, ?, 'mirrorhunt', datetime('now'))",
+        sorted(SAFE_PLATFORMS.items()),
+    )
+
+
+REVIEW_SCHEMA = [
+    """
+    CREATE TABLE proposals (
+        site TEXT PRIMARY KEY REFERENCES sites(domain),  -- the proposed registrable domain
+        service_id INTEGER NOT NULL REFERENCES services(id),
+        score REAL NOT NULL,
+        band TEXT NOT NULL,               -- high, medium, low
+        evidence TEXT NOT NULL,           -- JSON list of {signal, score, detail}
+        path TEXT NOT NULL,               -- JSON list of hops {from, to, signal, detail}
+        path_text TEXT NOT NULL,          -- mirror2 -same G-ABC-> mirror1 -301-> blocked
+        conflicts TEXT NOT NULL DEFAULT '[]',  -- JSON: other services it was close to
+        evidence_fingerprint TEXT NOT NULL,    -- same evidence, same fingerprint
+        status TEXT NOT NULL,             -- proposed, approved, rejected, deferred
+        reopened INTEGER NOT NULL DEFAULT 0,   -- 1 when new evidence reopened a rejection
+        first_proposed_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX proposals_status ON proposals(status, score)",
+    """
+    CREATE TABLE decisions (
+        id INTEGER PRIMARY KEY,           -- append-only: a later decision never erases one
+        site TEXT NOT NULL REFERENCES proposals(site),
+        service TEXT NOT NULL,
+        decision TEXT NOT NULL,           -- approved, rejected, deferred, reopened
+        reviewer TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        decided_at TEXT NOT NULL,         -- UTC
+        score REAL NOT NULL,              -- the proposal as it was when decided
+        evidence TEXT NOT NULL,
+        path_text TEXT NOT NULL,
+        evidence_fingerprint TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX decisions_site ON decisions(site, id)",
+    """
+    CREATE TABLE allowlist (
+        domain TEXT PRIMARY KEY,          -- never proposed or exported, nor its subdomains
+        reason TEXT NOT NULL,
+        added_by TEXT NOT NULL,
+        added_at TEXT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE users (
+        name TEXT PRIMARY KEY,
+        role TEXT NOT NULL,               -- reviewer or admin
+        password_hash TEXT NOT NULL,      -- scrypt$n$r$p$salt$hash
+        created_at TEXT NOT NULL,
+        disabled INTEGER NOT NULL DEFAULT 0
+    )
+    """,
+]

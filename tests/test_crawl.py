@@ -110,3 +110,14 @@ def test_warcio_index_reads_every_file(crawled):
 def test_warc_files_are_registered(crawled):
     names = {name for (name,) in crawled.rows("SELECT path FROM warc_files")}
     assert names == {p.name for p in crawled.warc_dir.glob("*.warc.gz")}
+
+
+def test_read_response_gives_back_the_decoded_body(crawled):
+    from crawler.warc import read_response
+
+    url, sha, name, offset = crawled.rows(
+        "SELECT final_url, body_sha256, warc_file, warc_offset FROM captures "
+        "WHERE final_url = 'https://megastream.to/'")[0]
+    stored = read_response(crawled.warc_dir / name, offset)
+    assert stored.url == url and hashlib.sha256(stored.body).hexdigest() == sha
+    assert b"MegaStream" in stored.body

@@ -1,0 +1,83 @@
+"""The review workflow's storage: proposals, append-only decisions, allowlist, accounts."""
+
+import pytest
+
+from db import open_db
+from db.review import ReviewError, ReviewStore, check_password, hash_password
+
+
+def proposal(site="mirror-one.cc", score=0.8, fingerprint="f1", service="MegaStream"):
+    return {"site": site, "service": service, "score": score, "band": "high",
+            "evidence": [{"signal": "text", "score": 0.9, "detail": {}}],
+            "path": [{"from": site, "to": "megastream.to", "signal": "text", "detail": ""}],
+            "path_text": f"{site} -text-> megastream.to", "conflicts": [],
+            "evidence_fingerprint": fingerprint}
+
+
+@pytest.fixture
+def review(db_path):
+    return ReviewStore(open_db(db_path))
+
+
+def test_proposal_is_updated_not_duplicated(review):
+    assert review.upsert_proposal(proposal()) == "new"
+    assert review.upsert_proposal(proposal()) == "unchanged"
+    assert review.upsert_proposal(proposal(score=0.9, fingerprint="f2")) == "updated"
+    rows = review.proposals()
+    assert len(rows) == 1 and rows[0]["score"] == 0.9 and rows[0]["service"] == "MegaStream"
+
+
+def test_decisions_are_appended_with_the_evidence_as_it_was(review):
+    review.upsert_proposal(proposal())
+    review.decide(["mirror-one.cc"], "approved", "alice", "same catalogue")
+    review.decide(["mirror-one.cc"], "rejected", "bob", "licensed reseller")
+    history = review.history("mirror-one.cc")
+    assert [(h["decision"], h["reviewer"]) for h in history] == [
+        ("approved", "alice"), ("rejected", "bob")]
+    assert history[0]["score"] == 0.8 and "text" in history[0]["evidence"]
+    assert review.proposal("mirror-one.cc")["status"] == "rejected"
+
+
+def test_rejection_holds_against_the_same_evidence_and_reopens_on_stronger(review):
+    review.upsert_proposal(proposal())
+    review.decide(["mirror-one.cc"], "rejected", "alice", "fan site")
+    assert review.upsert_proposal(proposal()) == "kept"
+    assert review.upsert_proposal(proposal(score=0.7, fingerprint="weaker")) == "kept"
+    assert review.upsert_proposal(proposal(score=0.95, fingerprint="f3")) == "reopened"
+    row = review.proposal("mirror-one.cc")
+    assert row["status"] == "proposed" and row["reopened"] == 1
+    assert review.history("mirror-one.cc")[-1]["decision"] == "reopened"
+
+
+def test_decisions_need_a_reviewer_a_reason_and_known_sites(review):
+    review.upsert_proposal(proposal())
+    with pytest.raises(ReviewError, match="reviewer"):
+        review.decide(["mirror-one.cc"], "approved", "", "ok")
+    with pytest.raises(ReviewError, match="reason"):
+        review.decide(["mirror-one.cc"], "approved", "alice", " ")
+    with pytest.raises(ReviewError, match="no proposal for nope.cc"):
+        review.decide(["mirror-one.cc", "nope.cc"], "approved", "alice", "ok")
+    assert review.history() == []  # all or nothing
+
+
+def test_allowlist_is_prefilled_covers_subdomains_and_blocks_proposals(review):
+    assert review.allowlisted("www.google.com") and review.allowlisted("1fichier.com")
+    assert not review.allowlisted("mirror-one.cc")
+    assert review.allow("legit-cinema.com", "licensed", "alice")
+    assert review.upsert_proposal(proposal(site="legit-cinema.com")) == "allowlisted"
+    assert review.disallow("legit-cinema.com")
+    assert review.upsert_proposal(proposal(site="legit-cinema.com")) == "new"
+
+
+def test_passwords_use_a_salted_kdf(review):
+    stored = hash_password("correct horse battery")
+    assert stored.startswith("scrypt$") and "correct" not in stored
+    assert check_password("correct horse battery", stored)
+    assert hash_password("correct horse battery") != stored
+    review.add_user("alice", "reviewer", "correct horse battery")
+    assert review.authenticate("alice", "correct horse battery") == {
+        "name": "alice", "role": "reviewer"}
+    assert review.authenticate("alice", "wrong password!") is None
+    assert review.authenticate("mallory", "whatever12345") is None
+    with pytest.raises(ReviewError):
+        review.add_user("bob", "superuser", "long enough password")

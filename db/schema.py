@@ -291,3 +291,33 @@ REVIEW_SCHEMA = [
     )
     """,
 ]
+
+
+@MIGRATIONS(name="0005_list_versions")
+def list_versions(db: sqlite_utils.Database) -> None:
+    """Versions of exported lists and what each added or removed, with reasons."""
+    db.execute(
+        """
+        CREATE TABLE list_versions (
+            id INTEGER PRIMARY KEY,
+            list_name TEXT NOT NULL,          -- "all" or the selected services, sorted
+            version INTEGER NOT NULL,         -- 1, 2, … per list; moves only when content does
+            created_at TEXT NOT NULL,
+            content_hash TEXT NOT NULL,       -- export.content_hash of the accepted entries
+            serial INTEGER NOT NULL,          -- RPZ SOA serial, strictly increasing
+            entries TEXT NOT NULL,            -- JSON list of {domain, service, kind, ...}
+            UNIQUE (list_name, version)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE list_changes (
+            version_id INTEGER NOT NULL REFERENCES list_versions(id),
+            domain TEXT NOT NULL,
+            service TEXT NOT NULL,
+            change TEXT NOT NULL,             -- added or removed
+            reason TEXT NOT NULL              -- why: approved by …, decision reversed, allowlisted
+        )
+        """
+    )

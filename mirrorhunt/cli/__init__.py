@@ -1,6 +1,6 @@
 """The ``mirrorhunt`` command: one sub-command module per stage."""
 
-from mirrorhunt.cli import crawl, demo, services  # noqa: F401 - registers commands
+from mirrorhunt.cli import crawl, demo, export, services  # noqa: F401 - registers commands
 from mirrorhunt.cli.base import cli
 
 

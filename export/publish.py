@@ -1,0 +1,175 @@
+"""The database side of exporting: which entries a list holds, and its versions.
+
+A list is each selected service's blocked domains plus its approved mirrors.
+Every export that changes a list's content records a new version (number,
+time, content hash, RPZ serial) and one row per added or removed domain with
+the reason, so ``mirrorhunt export diff`` can say what changed and why.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlite_utils
+
+from db.review import ReviewStore
+from db.store import Store, utc_now
+from export.api import render_many
+from export.model import Entry, ExportResult, ListMeta
+from export.validate import Allowlist, validate
+from export.versioning import content_hash, rpz_serial
+
+
+class ExportError(ValueError):
+    """An export that cannot be made (unknown service, unknown version)."""
+
+
+@dataclass(frozen=True)
+class Version:
+    id: int
+    list_name: str
+    version: int
+    created_at: str
+    content_hash: str
+    serial: int
+    entries: list[dict[str, Any]]
+
+
+def list_name(services: Sequence[str]) -> str:
+    return "all" if not services else "+".join(sorted(services))
+
+
+def collect_entries(db: sqlite_utils.Database, services: Sequence[str] = ()) -> list[Entry]:
+    """Blocked domains and approved mirrors of the selected services (all when empty)."""
+    known = {row["service"] for row in Store(db).blocked_domains()}
+    unknown = sorted(set(services) - known)
+    if unknown:
+        raise ExportError(f"unknown service(s): {', '.join(unknown)}")
+    entries = [
+        Entry(row["domain"], row["service"], "blocked", row["added_at"], None,
+              f"blocked_domains:{row['domain']}")
+        for row in Store(db).blocked_domains()
+        if not services or row["service"] in services
+    ]
+    entries += [
+        Entry(row["site"], row["service"], "mirror", row["approved_at"], row["reviewer"],
+              f"decisions:{row['decision_id']}")
+        for row in ReviewStore(db).approved(services)
+    ]
+    return entries
+
+
+def allowlist_of(db: sqlite_utils.Database) -> Allowlist:
+    return Allowlist(row["domain"] for row in ReviewStore(db).allowlist())
+
+
+def current_version(db: sqlite_utils.Database, services: Sequence[str] = ()) -> Version:
+    """The list's latest version, recording a new one first if its content changed."""
+    name = list_name(services)
+    accepted, _ = validate(collect_entries(db, services), allowlist_of(db))
+    digest = content_hash(accepted)
+    latest = latest_version(db, name)
+    if latest is not None and latest.content_hash == digest:
+        return latest
+    with db.atomic():
+        return _record_version(db, name, accepted, digest, latest)
+
+
+def _record_version(db, name: str, accepted: list[Entry], digest: str,
+                    previous: Version | None) -> Version:
+    number = 1 if previous is None else previous.version + 1
+    serial = rpz_serial(previous.serial if previous else None, datetime.now(UTC))
+    rows = [asdict(entry) for entry in accepted]
+    version_id = db.execute(
+        "INSERT INTO list_versions (list_name, version, created_at, content_hash, serial, "
+        "entries) VALUES (?, ?, ?, ?, ?, ?)",
+        [name, number, utc_now(), digest, serial, json.dumps(rows, sort_keys=True)],
+    ).lastrowid
+    _record_changes(db, version_id, previous.entries if previous else [], rows)
+    return version_by_number(db, name, number)
+
+
+def _record_changes(db, version_id: int, old: list[dict], new: list[dict]) -> None:
+    before = {(row["domain"], row["service"]): row for row in old}
+    after = {(row["domain"], row["service"]): row for row in new}
+    changes = [(d, s, "added", _added_reason(after[(d, s)])) for d, s in after.keys() - before]
+    changes += [(d, s, "removed", removal_reason(db, d, s)) for d, s in before.keys() - after]
+    db.conn.executemany(
+        "INSERT INTO list_changes (version_id, domain, service, change, reason) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [(version_id, *change) for change in sorted(changes)],
+    )
+
+
+def _added_reason(row: dict) -> str:
+    if row["kind"] == "blocked":
+        return "blocked domain of the service"
+    return f"mirror approved by {row['reviewer']} at {row['approved_at']}"
+
+
+def removal_reason(db: sqlite_utils.Database, domain: str, service: str) -> str:
+    """Why a domain left the list: a reversed decision, the allowlist, or the order."""
+    review = ReviewStore(db)
+    if review.allowlisted(domain):
+        entry = next((row for row in review.allowlist()
+                      if domain == row["domain"] or domain.endswith("." + row["domain"])), None)
+        return f"allowlisted: {entry['reason']}" if entry else "allowlisted"
+    last = db.execute(
+        "SELECT decision, reviewer, reason FROM decisions WHERE site = ? ORDER BY id DESC LIMIT 1",
+        [domain]).fetchone()
+    if last and last[0] != "approved":
+        return f"decision reversed ({last[0]} by {last[1]}: {last[2]})"
+    if Store(db).blocked_service_of(domain) is None and last is None:
+        return "no longer on the service's blocked list"
+    return f"no longer in {service}'s approved list"
+
+
+def latest_version(db: sqlite_utils.Database, name: str) -> Version | None:
+    row = db.execute(
+        "SELECT id FROM list_versions WHERE list_name = ? ORDER BY version DESC LIMIT 1", [name]
+    ).fetchone()
+    return _version(db, row[0]) if row else None
+
+
+def version_by_number(db: sqlite_utils.Database, name: str, number: int) -> Version:
+    row = db.execute(
+        "SELECT id FROM list_versions WHERE list_name = ? AND version = ?", [name, number]
+    ).fetchone()
+    if row is None:
+        raise ExportError(f"list {name!r} has no version {number}")
+    return _version(db, row[0])
+
+
+def _version(db, version_id: int) -> Version:
+    row = next(db.query("SELECT * FROM list_versions WHERE id = ?", [version_id]))
+    return Version(row["id"], row["list_name"], row["version"], row["created_at"],
+                   row["content_hash"], row["serial"], json.loads(row["entries"]))
+
+
+def changes_between(db: sqlite_utils.Database, name: str, start: int, end: int
+                    ) -> list[dict[str, Any]]:
+    """Every addition and removal after version ``start`` up to ``end``, in order."""
+    return list(db.query(
+        "SELECT v.version, c.domain, c.service, c.change, c.reason FROM list_changes c "
+        "JOIN list_versions v ON v.id = c.version_id WHERE v.list_name = ? AND v.version > ? "
+        "AND v.version <= ? ORDER BY v.version, c.change, c.domain", [name, start, end]))
+
+
+def export_list(db: sqlite_utils.Database, formats: Iterable[str], services: Sequence[str] = (),
+                expires_hours: int = 24) -> tuple[Version, dict[str, ExportResult]]:
+    """Render the list's current version in each format, with its refusals."""
+    version = current_version(db, services)
+    meta = ListMeta(
+        name=f"mirrorhunt {list_name(services)}",
+        version=version.version,
+        generated_at=datetime.fromisoformat(version.created_at.replace("Z", "+00:00")),
+        serial=version.serial,
+        expires_hours=expires_hours,
+        services=tuple(sorted(services)),
+    )
+    entries = collect_entries(db, services)
+    return version, render_many(list(formats), entries, meta, allowlist_of(db))

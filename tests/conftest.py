@@ -109,3 +109,32 @@ def crawled(tmp_path_factory) -> CrawledWeb:
     result = crawl(db, web.proxy_url, "--max-pages-per-site", "30")
     yield CrawledWeb(db, web, result)
     web.stop()
+
+
+@pytest.fixture(scope="session")
+def demo_crawl(tmp_path_factory) -> CrawledWeb:
+    """The bundled demo case crawled once; analysis tests copy its database."""
+    from testweb import TestWeb, load_case
+
+    case = load_case("demo")
+    db = tmp_path_factory.mktemp("demo") / "demo.db"
+    web = TestWeb(case.sites, hostile=False).start()
+    blocked = [("services", "add", row["service"], row["domain"]) for row in case.blocked]
+    for args in [*blocked, ("candidates", "add", *case.candidates)]:
+        assert run_mirrorhunt(db, *args).returncode == 0
+    result = crawl(db, web.proxy_url)
+    yield CrawledWeb(db, web, result)
+    web.stop()
+
+
+@pytest.fixture
+def demo_copy(demo_crawl, tmp_path) -> Path:
+    """A private copy of the crawled demo database and its WARC files."""
+    target = tmp_path / "demo.db"
+    source = demo_crawl.db
+    from db import open_db
+
+    open_db(source).execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copyfile(source, target)
+    shutil.copytree(source.parent / "demo-data", tmp_path / "demo-data")
+    return target

@@ -1,6 +1,12 @@
 """The ``mirrorhunt`` command: one sub-command module per stage."""
 
-from mirrorhunt.cli import crawl, demo, export, services  # noqa: F401 - registers commands
+from mirrorhunt.cli import (  # noqa: F401 - registers commands
+    analyze,
+    crawl,
+    demo,
+    export,
+    services,
+)
 from mirrorhunt.cli.base import cli
 
 

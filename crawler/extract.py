@@ -64,6 +64,31 @@ def _absolute(base: str, href: str) -> str | None:
     return parts._replace(fragment="").geturl()
 
 
+_ASSET_XPATH = (
+    "//link[contains(translate(@rel, 'ICON', 'icon'), 'icon')]/@href"
+    " | //script/@src"
+    " | //link[translate(@rel, 'STYLESHEET', 'stylesheet') = 'stylesheet']/@href"
+)
+
+
+def asset_urls(response: Response, limit: int) -> list[str]:
+    """Icons, scripts and stylesheets a page references (plus /favicon.ico), absolute.
+
+    Their hashes are owner evidence (a favicon's Shodan hash, a site's own
+    script), so the spider captures those of each site's home page.
+    """
+    if not isinstance(response, HtmlResponse) or not response.body:
+        return []
+    try:
+        found = response.xpath(_ASSET_XPATH).getall()
+        base = get_base_url(response)
+    except (ValueError, TypeError):
+        return []
+    urls = [url for url in (_absolute(base, href.strip()) for href in found[: limit * 4]) if url]
+    urls.append(_absolute(base, "/favicon.ico") or "")
+    return list(dict.fromkeys(url for url in urls if url))[:limit]
+
+
 def _anchor_text(element) -> str:
     try:
         text = element.text_content()

@@ -83,6 +83,10 @@ class CrawledWeb:
     def captures(self, site: str) -> list[dict]:
         return list(self.store.db.query("SELECT * FROM captures WHERE site = ?", [site]))
 
+    def pages(self, site: str) -> list[dict]:
+        """Captures of a site other than the favicon the spider fetches as evidence."""
+        return [c for c in self.captures(site) if not c["url"].endswith("/favicon.ico")]
+
     def errors(self, site: str) -> list[str]:
         return [kind for (kind,) in self.rows("SELECT kind FROM errors WHERE site = ?", site)]
 

@@ -22,11 +22,16 @@ def test_crawl_exits_cleanly_and_prints_a_summary(crawled):
 
 
 def test_site_is_crawled_breadth_first_within_its_domain(crawled):
-    urls = {c["final_url"] for c in crawled.captures("megastream.to")}
+    captures = [c for c in crawled.captures("megastream.to") if "favicon" not in c["url"]]
+    urls = {c["final_url"] for c in captures}
     assert urls == {f"https://megastream.to/{p}" for p in ("", "movies/1", "movies/2", "movies/3")}
-    captures = crawled.captures("megastream.to")
     depths = {c["final_url"].rsplit("/", 1)[-1]: c["depth"] for c in captures}
     assert depths == {"": 0, "1": 1, "2": 1, "3": 2}
+
+
+def test_home_page_assets_are_captured_as_owner_evidence(crawled):
+    urls = {c["url"] for c in crawled.captures("megastream.to")}
+    assert "https://megastream.to/favicon.ico" in urls
 
 
 def test_tls_certificate_subject_and_sans_are_recorded(crawled):
@@ -43,7 +48,7 @@ def test_other_scheme_is_tried_when_https_fails_and_both_outcomes_are_recorded(c
     assert "http://malformed-html.net/" in {
         c["final_url"] for c in crawled.captures("malformed-html.net")}
     # a discovered link keeps its own scheme
-    assert {c["final_url"] for c in crawled.captures("mirror-one.cc")} == {
+    assert {c["final_url"] for c in crawled.pages("mirror-one.cc")} == {
         "http://mirror-one.cc/", "http://mirror-one.cc/movies/1"}
 
 

@@ -55,7 +55,7 @@ def wait_for_captures(db, count: int, timeout: float = 60) -> None:
 def assert_complete_without_duplicates(db) -> None:
     store = Store(open_db(db))
     urls = [u for (u,) in store.db.execute("SELECT final_url FROM captures").fetchall()]
-    assert len(urls) == len(set(urls)) == 50
+    assert len(urls) == len(set(urls)) == 51  # 50 pages and the favicon
     assert store.db.execute("SELECT status FROM crawl_runs").fetchall() == [("finished",)]
     warc_dir = db.parent / f"{db.stem}-data" / "warc"
     for name, offset, url in store.db.execute(

@@ -19,7 +19,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.errors import FALLBACK_KINDS, classify
-from crawler.extract import capture_facts, iter_links, link_rows
+from crawler.extract import asset_urls, capture_facts, iter_links, link_rows
 from crawler.frontier import Frontier, Limits, Refusal
 from crawler.items import CandidateItem, CaptureItem, ErrorItem
 from crawler.tls import certificate_facts
@@ -59,6 +59,7 @@ class SitesSpider(scrapy.Spider):
         self.frontier = Frontier(self.store, self.run_id, limits_from(settings), allowed)
         self.discover_hops = settings.getint("MIRRORHUNT_DISCOVER_HOPS")
         self.max_links = settings.getint("MIRRORHUNT_MAX_LINKS_PER_PAGE")
+        self.max_assets = settings.getint("MIRRORHUNT_MAX_ASSETS_PER_SITE")
         self.never_crawl = {d.lower() for d in settings.getlist("MIRRORHUNT_NEVER_CRAWL")}
         self.only = {d.lower() for d in settings.getlist("MIRRORHUNT_ONLY")}
         self.site_hops: dict[str, int] = {}
@@ -123,7 +124,20 @@ class SitesSpider(scrapy.Spider):
             follow = [
                 out for link in links for out in self._follow_link(link.url, site, depth, hops)
             ]
+            if depth == 0 and not meta.get("mh_asset"):
+                follow += self._assets(response, site, hops)
         yield from follow
+
+    def _assets(self, response: Response, site: str, hops: int) -> list[Any]:
+        """The home page's own icons, scripts and stylesheets: owner evidence."""
+        requests = []
+        for url in asset_urls(response, self.max_assets):
+            if self._site(url) == site:
+                for out in self.follow(url, 1, hops):
+                    if isinstance(out, scrapy.Request):
+                        out.meta["mh_asset"] = True
+                    requests.append(out)
+        return requests
 
     def _capture_item(self, response: Response, site: str | None, links) -> CaptureItem:
         meta = response.meta

@@ -111,16 +111,33 @@ def make_page(site: int, page: int, target: int = 100_000) -> tuple[str, bytes]:
         f"<li class=item><a href='/cat/{i}/?p={page}'>{_words(rng, 2)}</a></li>" for i in range(40)
     ]
     parts.append("</ul></nav></header><main id=content><div class='grid list'>")
+    data = ",".join(
+        f'{{"id":{rng.randint(1, 99999)},"s":"{rng.getrandbits(40):x}"}}' for _ in range(300)
+    )
+    parts.append(f"<script>window.__DATA__=[{data}];</script>")
     i = 0
-    while sum(map(len, parts)) < target - 3_000:
+    size = sum(map(len, parts))
+    while size < target - 3_000:
         i += 1
-        parts.append(
-            f"<div class='card c{theme}-{i % 7}' id='post-{page}-{i}'><a href='/film/{i}-{page}'>"
-            f"<img src='/img/{i}.jpg' alt='{_words(rng, 3)}'></a><h3 class=title>"
-            f"{_words(rng, 5)}</h3><p class=desc>{_words(rng, 40)}</p>"
-            f"<a class=dl href='magnet:?xt=urn:btih:{rng.getrandbits(160):040x}'>magnet</a>"
-            f"<a href='https://t.me/brand{site}chan'>tg</a></div>"
+        tags = "".join(
+            f"<li class='tag t{j}'><a href='/tag/{j}'>{_words(rng, 1)}</a></li>" for j in range(3)
         )
+        card = (
+            f"<div class='card c{theme}-{i % 7}' id='post-{page}-{i}'>"
+            f"<div class='thumb'><a href='/film/{i}-{page}'><img src='/img/{i}.jpg' "
+            f"alt='{_words(rng, 2)}' loading=lazy></a><span class='badge hd'>HD</span></div>"
+            f"<div class='body'><h3 class=title><a href='/film/{i}-{page}'>{_words(rng, 4)}</a>"
+            f"</h3><div class='meta'><span class='year'>{2000 + i % 24}</span>"
+            f"<span class='rating'><i class='icon star'></i>{i % 10}.{i % 7}</span>"
+            f"<time datetime='2024-01-{1 + i % 28:02d}'>{i % 28} days</time></div>"
+            f"<p class=desc>{_words(rng, 12)}</p><ul class='tags'>{tags}</ul>"
+            f"<div class='actions'><a class='btn dl' "
+            f"href='magnet:?xt=urn:btih:{rng.getrandbits(160):040x}'>magnet</a>"
+            f"<button class='btn fav' data-id='{i}'>+</button>"
+            f"<a class='btn tg' href='https://t.me/brand{site}chan'>tg</a></div></div></div>"
+        )
+        parts.append(card)
+        size += len(card)
     parts.append(f"</div></main><footer><p>© 2024 Brand{site}</p>")
     parts.append(f"<a href='https://ext{rng.randint(0, 50)}.example/'>partner</a></footer>")
     parts.append("</body></html>")
@@ -163,36 +180,56 @@ def bench_fast(pages: list[tuple[str, bytes]], workers: int) -> float:
         return len(pages) / (time.perf_counter() - start)
 
 
-def _baseline_page(body: bytes):
-    """Same signals with BeautifulSoup and datasketch ``MinHash.update`` per shingle."""
+def _baseline_page(url: str, body: bytes):
+    """The same features with BeautifulSoup and datasketch ``MinHash.update`` per shingle.
+
+    Parser-independent steps (identifier regexes, page kind, brand, link
+    normalisation) reuse the library's functions, so the difference measured is
+    parsing, the DOM walk, shingling and hashing.
+    """
     from bs4 import BeautifulSoup
     from datasketch import MinHash
 
-    soup = BeautifulSoup(body, "lxml")
-    structure, links = set(), set()
+    from similarity import pagekind
+    from similarity.brand import brand_candidates
+    from similarity.identifiers import find_identifiers
+    from similarity.links import split_links
+
+    html = body.decode("utf-8", "replace")
+    soup = BeautifulSoup(html, "lxml")
+    structure = set()
     for el in soup.find_all(True):
-        names = [el.name] + [p.name for p in list(el.parents)[:2]]
-        structure.add(">".join(names) + "." + ".".join(el.get("class") or []))
-    for a in soup.find_all("a", href=True):
-        if a["href"].startswith("/"):
-            links.add(a["href"])
-    for tag in soup(["script", "style"]):
+        labels = []
+        for node in [el, *list(el.parents)[:2]]:
+            if node.name == "[document]":
+                continue
+            classes = ".".join(sorted(node.get("class") or []))
+            labels.append(f"{node.name}.{classes}#{node.get('id') or ''}")
+        structure.add(">".join(reversed(labels)))
+    hrefs = [a["href"] for a in soup.find_all("a", href=True)]
+    internal, _ = split_links(hrefs, url, "x", None)
+    title = soup.title.get_text() if soup.title else ""
+    for tag in soup(["script", "style", "noscript", "template", "svg", "head"]):
         tag.decompose()
-    words = soup.get_text(" ").lower().split()
+    visible = soup.get_text(" ")
+    words = visible.casefold().split()
     text = {" ".join(words[i : i + 4]) for i in range(max(1, len(words) - 3))}
+    find_identifiers(html)
+    pagekind.classify(title, visible, html.lower(), len(structure))
+    brand_candidates(title, "", "", visible, "x")
     out = []
-    for shingles in (structure, links, text):
+    for shingles in (structure, internal, text):
         m = MinHash(num_perm=NUM_PERM)
-        for s in shingles:
-            m.update(s.encode("utf-8"))
+        for sh in shingles:
+            m.update(sh.encode("utf-8"))
         out.append(m)
     return out
 
 
 def bench_baseline(pages: list[tuple[str, bytes]]) -> float:
     start = time.perf_counter()
-    for _, body in pages:
-        _baseline_page(body)
+    for url, body in pages:
+        _baseline_page(url, body)
     return len(pages) / (time.perf_counter() - start)
 
 
@@ -203,7 +240,7 @@ def synthetic_signature(i: int, rng: np.random.Generator, base: dict) -> SiteSig
         if i % 10 == 1 and i - 1 in base:
             d = base[i - 1][name].copy()
             flip = rng.random(NUM_PERM) < 0.2
-            d[flip] = rng.integers(0, 2**32 - 1, int(flip.sum()), dtype=np.uint32)
+            d[flip] = rng.integers(0, 2**26, int(flip.sum()), dtype=np.uint32)
         else:
             d = rng.integers(0, 2**26, NUM_PERM, dtype=np.uint32)  # ~64+ shingles
         sig.digests[name] = d

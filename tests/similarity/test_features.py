@@ -5,8 +5,12 @@ from similarity.links import normalise_path, split_links
 from tests.similarity.sitegen import page_html
 
 
-def feats(html: str | bytes, url: str = "https://filmbay.com/a", final: str | None = None,
-          ct: str = "text/html"):
+def feats(
+    html: str | bytes,
+    url: str = "https://filmbay.com/a",
+    final: str | None = None,
+    ct: str = "text/html",
+):
     body = html.encode() if isinstance(html, str) else html
     return extract_features(url, final, ct, body)
 
@@ -17,11 +21,21 @@ def test_normalise_path():
 
 
 def test_split_links_internal_and_outbound():
-    hrefs = ["/film/1", "https://filmbay.com/film/2?x=1", "//cdn.filmbay.com/s.js",
-             "film/3", "https://www.imdb.com/title/tt1", "mailto:a@b.c", "#top",
-             "javascript:void(0)", "http://[::1", "magnet:?xt=urn:btih:00"]
-    internal, outbound = split_links(hrefs, "https://filmbay.com/list/", "filmbay.com",
-                                     "filmbay.com")
+    hrefs = [
+        "/film/1",
+        "https://filmbay.com/film/2?x=1",
+        "//cdn.filmbay.com/s.js",
+        "film/3",
+        "https://www.imdb.com/title/tt1",
+        "mailto:a@b.c",
+        "#top",
+        "javascript:void(0)",
+        "http://[::1",
+        "magnet:?xt=urn:btih:00",
+    ]
+    internal, outbound = split_links(
+        hrefs, "https://filmbay.com/list/", "filmbay.com", "filmbay.com"
+    )
     assert internal == {"/film/0", "/film/0?x", "/s.js", "/list/film/0"}
     assert outbound == {"imdb.com"}
 
@@ -54,8 +68,10 @@ def test_structure_ignores_text_and_attributes():
 
 
 def test_brand_strips_own_host():
-    f = feats("<title>Welcome to piratebay3.org | The Pirate Bay</title><p>x</p>" * 3,
-              url="https://piratebay3.org/")
+    f = feats(
+        "<title>Welcome to piratebay3.org | The Pirate Bay</title><p>x</p>" * 3,
+        url="https://piratebay3.org/",
+    )
     assert "pirate bay" in f.brands
     assert not any("piratebay3" in b for b in f.brands)
 
@@ -86,9 +102,16 @@ def test_assets():
 
 def test_hostile_inputs_never_raise():
     nested = "<div>" * 50_000 + "x" + "</div>" * 10
-    for body in (b"", b"\x00" * 1000, b"<html\x00><body>\x00a\x00</body>", bytes(range(256)) * 40,
-                 nested.encode(), b"<" * 100_000, b"<?xml version='1.0'?><x:y/>",
-                 b"\xff\xfe" + "<p>utf16</p>".encode("utf-16-le")):
+    for body in (
+        b"",
+        b"\x00" * 1000,
+        b"<html\x00><body>\x00a\x00</body>",
+        bytes(range(256)) * 40,
+        nested.encode(),
+        b"<" * 100_000,
+        b"<?xml version='1.0'?><x:y/>",
+        b"\xff\xfe" + "<p>utf16</p>".encode("utf-16-le"),
+    ):
         f = feats(body)
         assert f.kind in ("content", "empty", "default", "parked", "error", "challenge")
     huge_links = "".join(f"<a href='/p/{i}x{i}'>l</a>" for i in range(20_000))

@@ -29,12 +29,22 @@ PAGE = """
 def test_all_kinds_found():
     ids = find_identifiers(PAGE)
     expected = {
-        "ga4:G-AB12CD34EF", "ga:UA-12345678", "gtm:GTM-K9ZX12", "adsense:pub-1234567890123456",
-        "ym:87654321", "matomo:stats.pirate.example/7", "histats:4567890",
-        "fbpixel:123456789012345", "cfbeacon:0123456789abcdef0123456789abcdef",
-        "telegram:piratefilmz", "discord:AbCd123", "email:admin@pirate.example",
-        "btih:abcdef0123456789abcdef0123456789abcdef01", "filehost:mega.nz/file/abcdefgh",
-        "filehost:1fichier.com/?abcdef0123456789", "player:streamtape.com/e/Xy12345678ab",
+        "ga4:G-AB12CD34EF",
+        "ga:UA-12345678",
+        "gtm:GTM-K9ZX12",
+        "adsense:pub-1234567890123456",
+        "ym:87654321",
+        "matomo:stats.pirate.example/7",
+        "histats:4567890",
+        "fbpixel:123456789012345",
+        "cfbeacon:0123456789abcdef0123456789abcdef",
+        "telegram:piratefilmz",
+        "discord:AbCd123",
+        "email:admin@pirate.example",
+        "btih:abcdef0123456789abcdef0123456789abcdef01",
+        "filehost:mega.nz/file/abcdefgh",
+        "filehost:1fichier.com/?abcdef0123456789",
+        "player:streamtape.com/e/Xy12345678ab",
         "btc:bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
     }
     assert expected <= ids, expected - ids

@@ -23,7 +23,9 @@ def test_no_evidence_kinds():
     )
     assert kind(challenge) == pk.CHALLENGE
     assert kind("<html><head><title>404 Not Found</title></head><body>nginx</body></html>") in (
-        pk.ERROR, pk.EMPTY)
+        pk.ERROR,
+        pk.EMPTY,
+    )
     assert kind(page_html(brand="FilmBay", seed=1, page=0), status=503) == pk.ERROR
     wp = "<title>My blog – Just another WordPress site</title><p>" + "Hello world! " * 10
     assert kind(wp) == pk.DEFAULT

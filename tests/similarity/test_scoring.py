@@ -58,8 +58,7 @@ def test_idf_pushes_theme_twins_below_true_mirror():
     theme = dict(theme="gamma", ids=False, boilerplate=400, pages=range(4))
     twins = [site(f"twin{i}.com", brand=f"Twin{i}", seed=50 + i, **theme) for i in range(15)]
     original = site("filmbay.com", brand="FilmBay", seed=1, **theme)
-    mirror = site("filmbay2.net", brand="FilmBay", seed=1, theme="delta", ids=False,
-                  pages=range(4))
+    mirror = site("filmbay2.net", brand="FilmBay", seed=1, theme="delta", ids=False, pages=range(4))
     df = DocumentFrequency()
     for s in [*twins, original, mirror]:
         df.add_site(s)
@@ -82,7 +81,13 @@ def test_redirect_reference_is_identity():
     b = SiteSignature("filmbay2.net")
     for p in range(6):
         html = page_html(brand="FilmBay", seed=1, page=p, theme="alpha", ids=False)
-        b.add(extract_features(f"https://filmbay.com/page/{p}", f"https://filmbay2.net/page/{p}",
-                               "text/html", html.encode()))
+        b.add(
+            extract_features(
+                f"https://filmbay.com/page/{p}",
+                f"https://filmbay2.net/page/{p}",
+                "text/html",
+                html.encode(),
+            )
+        )
     pair = score_pair(a, b)
     assert "reference" in pair.agreeing

@@ -1,0 +1,159 @@
+"""Turn hostile response bytes into text and an lxml tree, with bounded work.
+
+Order of trust for the charset: byte-order mark, then the HTTP header, then a
+``<meta charset>`` in the first bytes, then strict UTF-8, and only then bs4's
+``UnicodeDammit`` (accurate but slow, so it only sees pages that failed the
+cheap paths).  Every failure degrades to an empty page, never to an exception:
+a crawler that stores whatever a suspected site returns must not crash the
+analysis on one bad capture.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from lxml import etree
+
+MAX_BYTES = 2_000_000
+"""Bytes of a body that are decoded; the rest is dropped (bounded work)."""
+
+_META_SCAN = 4096
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.IGNORECASE
+)
+_HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9_.:-]{2,40})""", re.IGNORECASE)
+# WHATWG: labels that browsers map to a superset codec.
+_ALIASES = {
+    "iso-8859-1": "cp1252",
+    "latin1": "cp1252",
+    "latin-1": "cp1252",
+    "us-ascii": "cp1252",
+    "ascii": "cp1252",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "shift_jis": "cp932",
+    "shift-jis": "cp932",
+    "sjis": "cp932",
+    "x-sjis": "cp932",
+    "euc-kr": "cp949",
+    "ks_c_5601-1987": "cp949",
+    "tis-620": "cp874",
+    "x-user-defined": "cp1252",
+}
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# C0 controls other than tab/LF/CR: lxml refuses NUL and they carry nothing.
+# Removed from the raw bytes for byte-oriented charsets (a C0 byte is never part
+# of a multi-byte character in UTF-8, cp125x, Shift_JIS, EUC, GB18030, Big5),
+# which is 5x cheaper than a regex over the decoded text; UTF-16 is cleaned after
+# decoding.
+_CONTROL_BYTES = bytes(c for c in range(32) if c not in (9, 10, 13))
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+_PARSER = etree.HTMLParser(
+    encoding="utf-8",
+    recover=True,
+    no_network=True,
+    remove_comments=True,
+    remove_pis=True,
+    remove_blank_text=False,
+    huge_tree=False,
+)
+
+
+def _codec(label: str | bytes | None) -> str | None:
+    """A Python codec name for a charset label, or None when unknown."""
+    if not label:
+        return None
+    if isinstance(label, bytes):
+        label = label.decode("ascii", "ignore")
+    label = label.strip().lower()
+    label = _ALIASES.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def header_charset(content_type: str | None) -> str | None:
+    """The charset parameter of a Content-Type header, as a codec name."""
+    if not content_type:
+        return None
+    match = _HEADER_CHARSET.search(content_type)
+    return _codec(match.group(1)) if match else None
+
+
+def meta_charset(head: bytes) -> str | None:
+    """The charset declared in a ``<meta>`` tag near the start of the page."""
+    match = _META_CHARSET.search(head[:_META_SCAN])
+    return _codec(match.group(1)) if match else None
+
+
+def _try(body: bytes, codec: str | None) -> str | None:
+    if not codec:
+        return None
+    try:
+        return body.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _dammit(body: bytes) -> str:
+    from bs4 import UnicodeDammit  # imported lazily: only hostile pages pay for it
+
+    try:
+        guess = UnicodeDammit(body, is_html=True).unicode_markup
+    except Exception:  # noqa: BLE001 - a guesser must never take the page down
+        guess = None
+    return guess if guess is not None else body.decode("utf-8", "replace")
+
+
+def _bom(body: bytes) -> str | None:
+    for bom, codec in _BOMS:
+        if body.startswith(bom):
+            return body[len(bom) :].decode(codec, "replace")
+    return None
+
+
+def _decode(body: bytes, content_type: str | None) -> str:
+    # A header that says utf-8 on a page that is not is common: fall through.
+    return (
+        _try(body, header_charset(content_type))
+        or _try(body, meta_charset(body))
+        or _try(body, "utf-8")
+        or _dammit(body)
+    )
+
+
+def decode_body(body: bytes, content_type: str | None = None) -> str:
+    """Decode a response body to text; never raises, strips NUL and C0 controls."""
+    if not body:
+        return ""
+    body = body[:MAX_BYTES]
+    text = _bom(body)
+    head = body[:1024]
+    wide = text is not None or head.count(b"\x00") * 8 > len(head)  # UTF-16/32 or binary
+    if wide:
+        text = text if text is not None else _decode(body, content_type)
+        return _CONTROLS.sub(" ", text.replace("\x00", ""))
+    return _decode(body.translate(None, _CONTROL_BYTES), content_type)
+
+
+def parse_html(text: str) -> etree._Element | None:
+    """Parse once with libxml2 in recover mode; None for an empty document.
+
+    The text is re-encoded to UTF-8 bytes so that an ``<?xml encoding=...?>``
+    declaration in the page cannot make lxml reject a str input.
+    """
+    if not text or text.isspace():
+        return None
+    data = text.encode("utf-8", "replace")
+    try:
+        return etree.fromstring(data, _PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return None

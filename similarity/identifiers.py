@@ -1,0 +1,286 @@
+"""Exact identifiers found in a page: owner ids, contacts, wallets, content ids.
+
+Each identifier is a string ``"<kind>:<value>"``.  The kind says what the id
+proves (see :data:`ID_CLASSES`): an analytics account or a wallet is the
+*owner*'s, a magnet info-hash or a file-host id is the *content*'s, a title
+is only *brand*.  Patterns carry their own context (``gtag('config', 'G-…')``
+rather than any ``G-…``) because a false identifier match is a false
+accusation.  Every regex is guarded by a cheap substring test, so a page pays
+only for the trackers it actually contains.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections.abc import Iterator
+
+import mmh3
+
+MAX_IDS_PER_KIND = 20
+_SCAN_CHARS = 600_000
+
+# kind -> class.  owner: who runs the site; content: what the site serves;
+# brand: how it names itself; asset: which files it ships (weak, shared by
+# templates); reference: points at another site.
+ID_CLASSES: dict[str, str] = {
+    "ga": "owner",
+    "ga4": "owner",
+    "gtm": "owner",
+    "adsense": "owner",
+    "ym": "owner",
+    "matomo": "owner",
+    "histats": "owner",
+    "fbpixel": "owner",
+    "cfbeacon": "owner",
+    "telegram": "owner",
+    "discord": "owner",
+    "email": "owner",
+    "btc": "owner",
+    "eth": "owner",
+    "xmr": "owner",
+    "trx": "owner",
+    "ltc": "owner",
+    "favicon": "owner",
+    "sha256": "owner",
+    "btih": "content",
+    "filehost": "content",
+    "player": "content",
+    "title": "brand",
+    "sitename": "brand",
+    "brand": "brand",
+    "asset": "asset",
+    "canonical": "reference",
+    "redirect": "reference",
+}
+
+# (guard substring, kind, compiled regex, group index); guard is lowercase.
+# Every pattern starts with a literal so the regex engine can skip ahead
+# (a leading \b or IGNORECASE makes it try every position: 30x slower).
+# Word boundaries are checked afterwards on the preceding character.
+_PATTERNS: list[tuple[str, str, re.Pattern[str]]] = [
+    ("ua-", "ga", re.compile(r"(UA-\d{4,10})-\d{1,4}\b")),
+    ("gtag", "ga4", re.compile(r"""gtag/js\?id=(G-[A-Z0-9]{6,12})\b""")),
+    ("gtag", "ga4", re.compile(r"""gtag\(\s*['"]config['"]\s*,\s*['"](G-[A-Z0-9]{6,12})\b""")),
+    ("measurementid", "ga4", re.compile(r"""measurementId['"]?\s*:\s*['"](G-[A-Z0-9]{6,12})\b""")),
+    ("gtm-", "gtm", re.compile(r"(GTM-[A-Z0-9]{4,9})\b")),
+    ("pub-", "adsense", re.compile(r"ca-(pub-\d{10,20})\b")),
+    ("yandex", "ym", re.compile(r"mc\.yandex\.(?:ru|com|by|kz|ua)/watch/(\d{5,12})")),
+    ("ym(", "ym", re.compile(r"""ym\(\s*(\d{5,12})\s*,\s*['"]init""")),
+    ("metrika", "ym", re.compile(r"Ya\.Metrika2?\(\s*\{\s*id\s*:\s*(\d{5,12})")),
+    ("yacounter", "ym", re.compile(r"yaCounter(\d{5,12})\b")),
+    ("histats", "histats", re.compile(r"Histats\.start['\"]?\s*,?\s*['\"]?\s*1\s*,\s*(\d{4,10})")),
+    ("fbq", "fbpixel", re.compile(r"""fbq\(\s*['"]init['"]\s*,\s*['"](\d{10,20})""")),
+    ("facebook.com/tr", "fbpixel", re.compile(r"facebook\.com/tr/?\?id=(\d{10,20})")),
+    (
+        "cf-beacon",
+        "cfbeacon",
+        re.compile(r"""token(?:"|&quot;|')\s*:\s*(?:"|&quot;|')([0-9a-f]{32})"""),
+    ),
+    (
+        "t.me",
+        "telegram",
+        re.compile(r"t\.me/(?:s/)?(?!share\b|joinchat\b|iv\b)([A-Za-z][A-Za-z0-9_]{4,31})\b"),
+    ),
+    (
+        "telegram.",
+        "telegram",
+        re.compile(
+            r"telegram\.(?:me|dog)/(?:s/)?(?!share\b|joinchat\b)([A-Za-z][A-Za-z0-9_]{4,31})\b"
+        ),
+    ),
+    ("joinchat", "telegram", re.compile(r"t\.me/(?:joinchat/|\+)([A-Za-z0-9_-]{10,40})")),
+    ("discord", "discord", re.compile(r"discord\.gg/([A-Za-z0-9-]{2,32})\b")),
+    ("discord", "discord", re.compile(r"discord(?:app)?\.com/invite/([A-Za-z0-9-]{2,32})\b")),
+    ("btih:", "btih", re.compile(r"btih:([0-9a-fA-F]{40}|[A-Za-z2-7]{32})\b")),
+    (
+        "mega.",
+        "filehost",
+        re.compile(r"(mega\.(?:nz|co\.nz)/(?:file/|folder/|#!|#F!)[A-Za-z0-9_-]{8,})"),
+    ),
+    ("1fichier", "filehost", re.compile(r"(1fichier\.com/\?[a-z0-9]{10,30})")),
+    ("rapidgator", "filehost", re.compile(r"(rapidgator\.net/file/[0-9a-f]{32})")),
+    ("uptobox", "filehost", re.compile(r"(uptobox\.(?:com|eu|fr)/[a-z0-9]{12})\b")),
+    ("nitroflare", "filehost", re.compile(r"(nitroflare\.com/view/[A-Z0-9]{8,20})")),
+    ("turbobit", "filehost", re.compile(r"(turbobit\.net/[a-z0-9]{8,16})\.html")),
+    ("ddownload", "filehost", re.compile(r"(ddownload\.com/[a-z0-9]{12})\b")),
+    ("uploaded", "filehost", re.compile(r"(uploaded\.net/file/[a-z0-9]{6,12})\b")),
+    ("/embed/", "player", re.compile(r"(youtube(?:-nocookie)?\.com/embed/[\w-]{11})")),
+    ("vimeo", "player", re.compile(r"(player\.vimeo\.com/video/\d{5,12})")),
+]
+# Pirate video players: found from their "/e/ID" path, the host checked behind it.
+_PLAYER_PATH = re.compile(r"/(?:e|embed|v)/([A-Za-z0-9]{6,40})")
+_PLAYER_HOST = re.compile(r"(?:^|[/.])([a-z0-9-]+)\.[a-z.]{2,10}$")
+_PLAYERS = frozenset(
+    [
+        "streamtape",
+        "dood",
+        "doodstream",
+        "mixdrop",
+        "voe",
+        "filemoon",
+        "uqload",
+        "vidoza",
+        "upstream",
+        "streamlare",
+        "fembed",
+        "mp4upload",
+        "vidmoly",
+        "streamsb",
+        "supervideo",
+    ]
+)
+_NEED_BOUNDARY = frozenset({"ga", "gtm", "adsense", "ym", "telegram", "discord", "filehost"})
+_MATOMO_ID = re.compile(r"""setSiteId['"]\s*,\s*['"]?(\d{1,6})""")
+_MATOMO_URL = re.compile(r"""var\s+u\s*=\s*["'](?:https?:)?//([A-Za-z0-9.-]{3,100})""")
+_MATOMO_IMG = re.compile(
+    r"//([A-Za-z0-9.-]{3,100})/(?:[\w/.-]*?)(?:matomo|piwik)\.php\?idsite=(\d{1,6})"
+)
+_WALLET_CONTEXT = ("bitcoin", "btc", "wallet", "donat", "crypto", "usdt", "monero", "ethereum")
+_WALLETS: list[tuple[str, re.Pattern[str]]] = [
+    ("btc", re.compile(r"\b(bc1[ac-hj-np-z02-9]{25,87})\b")),
+    ("btc", re.compile(r"\b([13][a-km-zA-HJ-NP-Z1-9]{25,34})\b")),
+    ("eth", re.compile(r"\b(0x[a-fA-F0-9]{40})\b")),
+    ("xmr", re.compile(r"\b(4[0-9AB][1-9A-HJ-NP-Za-km-z]{93})\b")),
+    ("trx", re.compile(r"\b(T[1-9A-HJ-NP-Za-km-z]{33})\b")),
+    ("ltc", re.compile(r"\b([LM][a-km-zA-HJ-NP-Z1-9]{26,33})\b")),
+]
+_NOT_EMAIL_TLD = frozenset(
+    [
+        "png",
+        "jpg",
+        "jpeg",
+        "gif",
+        "webp",
+        "svg",
+        "css",
+        "js",
+        "ico",
+        "bmp",
+        "avif",
+        "woff",
+        "woff2",
+        "ttf",
+        "map",
+        "php",
+        "html",
+    ]
+)
+_EMAIL_DOMAIN = re.compile(r"@([A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24})\b")
+_EMAIL_LOCAL = re.compile(r"[A-Za-z0-9._%+-]{1,64}$")
+_B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+
+
+def _btih_hex(value: str) -> str:
+    if len(value) == 40:
+        return value.lower()
+    return base64.b32decode(value.upper()).hex()
+
+
+def _normalise(kind: str, value: str) -> str | None:
+    if kind == "email":
+        tld = value.rsplit(".", 1)[-1].lower()
+        if tld in _NOT_EMAIL_TLD or value.startswith(("example@", "email@", "name@")):
+            return None
+        return value.lower()
+    if kind == "btih":
+        try:
+            return _btih_hex(value)
+        except ValueError:
+            return None
+    if kind in ("telegram", "discord", "filehost", "player"):
+        return value.lower() if kind in ("telegram", "filehost") else value
+    return value
+
+
+def _scan(text: str, lower: str) -> Iterator[tuple[str, str]]:
+    for guard, kind, pattern in _PATTERNS:
+        if guard not in lower:
+            continue
+        for n, match in enumerate(pattern.finditer(text)):
+            if n >= MAX_IDS_PER_KIND * 5:
+                break
+            start = match.start()
+            if kind in _NEED_BOUNDARY and start and (text[start - 1].isalnum()):
+                continue
+            value = _normalise(kind, match.group(1))
+            if value:
+                yield kind, value
+    if "/e/" in text or "/embed/" in text or "/v/" in text:
+        for match in _PLAYER_PATH.finditer(text):
+            host = _PLAYER_HOST.search(text, max(0, match.start() - 40), match.start())
+            if host and host.group(1).lower() in _PLAYERS:
+                yield "player", f"{host.group(0).lstrip('/.').lower()}{match.group(0)}"
+    if "@" in text:
+        for n, match in enumerate(_EMAIL_DOMAIN.finditer(text)):
+            if n >= MAX_IDS_PER_KIND * 5:
+                break
+            local = _EMAIL_LOCAL.search(text, max(0, match.start() - 64), match.start())
+            value = local and _normalise("email", local.group(0) + match.group(0))
+            if value:
+                yield "email", value
+    if "setsiteid" in lower:
+        host = _MATOMO_URL.search(text)
+        for match in _MATOMO_ID.finditer(text):
+            if host:
+                yield "matomo", f"{host.group(1).lower()}/{match.group(1)}"
+    if "idsite=" in lower:
+        for match in _MATOMO_IMG.finditer(text):
+            yield "matomo", f"{match.group(1).lower()}/{match.group(2)}"
+    yield from _wallets(text, lower)
+
+
+def _wallets(text: str, lower: str) -> Iterator[tuple[str, str]]:
+    """Wallet addresses, looked for only near a crypto word (their patterns are slow
+    and base58-like strings are everywhere in minified scripts)."""
+    windows: list[tuple[int, int]] = []
+    for word in _WALLET_CONTEXT:
+        pos = lower.find(word)
+        hits = 0
+        while pos != -1 and hits < 10:
+            windows.append((max(0, pos - 400), pos + 400))
+            pos = lower.find(word, pos + 400)
+            hits += 1
+    for start, end in sorted(windows)[:40]:
+        for kind, pattern in _WALLETS:
+            for match in pattern.finditer(text, start, end):
+                yield kind, match.group(1)
+
+
+def find_identifiers(html: str, lower: str | None = None) -> set[str]:
+    """All identifiers in the raw page text (markup, scripts and comments included).
+
+    ``lower`` is ``html.lower()`` when the caller already has it.
+    """
+    text = html[:_SCAN_CHARS]
+    lower = lower[:_SCAN_CHARS] if lower is not None else text.lower()
+    per_kind: dict[str, int] = {}
+    found: set[str] = set()
+    for kind, value in _scan(text, lower):
+        ident = f"{kind}:{value}"
+        if ident in found or per_kind.get(kind, 0) >= MAX_IDS_PER_KIND:
+            continue
+        per_kind[kind] = per_kind.get(kind, 0) + 1
+        found.add(ident)
+    return found
+
+
+def id_kind(identifier: str) -> str:
+    """The kind part of ``"kind:value"``."""
+    return identifier.split(":", 1)[0]
+
+
+def id_class(identifier: str) -> str:
+    """owner / content / brand / asset / reference / other."""
+    return ID_CLASSES.get(id_kind(identifier), "other")
+
+
+def favicon_hash(body: bytes) -> int:
+    """Shodan's ``http.favicon.hash``: signed mmh3 of base64 with newlines."""
+    return mmh3.hash(base64.encodebytes(body))
+
+
+def sha256_hex(body: bytes) -> str:
+    """SHA-256 of a captured script or stylesheet."""
+    return hashlib.sha256(body).hexdigest()

@@ -1,0 +1,78 @@
+"""Link normalisation: internal links without their host, outbound sites.
+
+A mirror serves the same paths under another host, so internal links are
+compared as ``/path?sorted&query&keys`` with digit runs collapsed (``/film/0``)
+so pagination and ids do not split one template into many links.  Outbound
+links are reduced to registrable domains: which file hosts, trackers and
+socials a site links to.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+from mirrorhunt.domains import DomainError, registrable_domain
+
+MAX_LINKS = 1500
+_DIGITS = re.compile(r"\d+")
+_SKIP = ("#", "javascript:", "mailto:", "tel:", "data:", "about:", "sms:", "whatsapp:", "magnet:")
+
+
+def normalise_path(path: str, query: str) -> str:
+    """``/Film/123/?b=2&a=1`` -> ``/film/0?a&b`` (case, digits, slash, values dropped)."""
+    path = _DIGITS.sub("0", path.lower()).rstrip("/") or "/"
+    if not query:
+        return path
+    keys = sorted({part.split("=", 1)[0].lower() for part in query.split("&") if part})
+    return path + "?" + "&".join(_DIGITS.sub("0", k) for k in keys[:10])
+
+
+def _site(host: str) -> str | None:
+    try:
+        return registrable_domain(host)
+    except DomainError:
+        return None
+
+
+def split_links(
+    hrefs: list[str], base_url: str, own_host: str, own_site: str | None
+) -> tuple[set[str], set[str]]:
+    """(internal normalised paths, outbound registrable domains) of a page's hrefs."""
+    internal: list[tuple[str, str]] = []
+    outbound: set[str] = set()
+    for href in dict.fromkeys(hrefs[:MAX_LINKS]):
+        href = href.strip()
+        if not href or href.startswith(_SKIP):
+            continue
+        if href[0] == "/" and not href.startswith("//"):
+            path, _, query = href.partition("#")[0].partition("?")
+            internal.append((path, query))
+            continue
+        if not href.lower().startswith(("http:", "https:", "//")):
+            href = urljoin(base_url, href)
+        try:
+            parts = urlsplit(href)
+            host = (parts.hostname or "").lower()
+        except ValueError:
+            continue
+        if not host:
+            continue
+        if host == own_host or (own_site is not None and _site(host) == own_site):
+            internal.append((parts.path, parts.query))
+            continue
+        site = _site(host)
+        if site:
+            outbound.add(site)
+    return _normalise_all(internal), outbound
+
+
+def _normalise_all(links: list[tuple[str, str]]) -> set[str]:
+    """normalise_path for many links, with one lower() and one regex pass over all paths."""
+    plain = [p for p, q in links if not q and "\n" not in p]
+    other = [(p, q) for p, q in links if q or "\n" in p]
+    out = {normalise_path(p, q) for p, q in other}
+    if plain:
+        joined = _DIGITS.sub("0", "\n".join(plain).lower())
+        out.update(p.rstrip("/") or "/" for p in joined.split("\n"))
+    return out

@@ -115,30 +115,55 @@ def crawled(tmp_path_factory) -> CrawledWeb:
     web.stop()
 
 
-@pytest.fixture(scope="session")
-def demo_crawl(tmp_path_factory) -> CrawledWeb:
-    """The bundled demo case crawled once; analysis tests copy its database."""
+CHECK_WEB = REPO / "tests" / "webs" / "check.json"
+
+
+def crawl_case(case_name: str, folder: Path) -> tuple[CrawledWeb, object]:
+    """Load a labelled case into a new database and crawl its web; (crawl, server)."""
     from testweb import TestWeb, load_case
 
-    case = load_case("demo")
-    db = tmp_path_factory.mktemp("demo") / "demo.db"
+    case = load_case(case_name)
+    db = folder / "demo.db"
     web = TestWeb(case.sites, hostile=False).start()
     blocked = [("services", "add", row["service"], row["domain"]) for row in case.blocked]
     for args in [*blocked, ("candidates", "add", *case.candidates)]:
         assert run_mirrorhunt(db, *args).returncode == 0
-    result = crawl(db, web.proxy_url)
-    yield CrawledWeb(db, web, result)
+    return CrawledWeb(db, web, crawl(db, web.proxy_url)), web
+
+
+@pytest.fixture(scope="session")
+def demo_crawl(tmp_path_factory) -> CrawledWeb:
+    """The bundled demo case crawled once; analysis tests copy its database."""
+    crawled_web, web = crawl_case("demo", tmp_path_factory.mktemp("demo"))
+    yield crawled_web
     web.stop()
+
+
+@pytest.fixture(scope="session")
+def check_crawl(tmp_path_factory) -> CrawledWeb:
+    """The second labelled web (tests/webs/check.json), never used to set thresholds."""
+    crawled_web, web = crawl_case(str(CHECK_WEB), tmp_path_factory.mktemp("check"))
+    yield crawled_web
+    web.stop()
+
+
+def copy_crawl(crawled_web: CrawledWeb, folder: Path) -> Path:
+    """A private copy of a crawled database and its WARC files."""
+    from db import open_db
+
+    target = folder / "demo.db"
+    source = crawled_web.db
+    open_db(source).execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copyfile(source, target)
+    shutil.copytree(source.parent / "demo-data", folder / "demo-data")
+    return target
 
 
 @pytest.fixture
 def demo_copy(demo_crawl, tmp_path) -> Path:
-    """A private copy of the crawled demo database and its WARC files."""
-    target = tmp_path / "demo.db"
-    source = demo_crawl.db
-    from db import open_db
+    return copy_crawl(demo_crawl, tmp_path)
 
-    open_db(source).execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    shutil.copyfile(source, target)
-    shutil.copytree(source.parent / "demo-data", tmp_path / "demo-data")
-    return target
+
+@pytest.fixture
+def check_copy(check_crawl, tmp_path) -> Path:
+    return copy_crawl(check_crawl, tmp_path)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -214,6 +214,8 @@ def _build_site(
             default = DEFAULT_SKIN[service.kind]
             common["skin"] = SKINS[(SKINS.index(default) + 1) % len(SKINS)]
         branding = Branding.reskin(service, host) if variant == "reskin" else None
+        if branding is not None:
+            branding = _with_ids(branding, spec)
         return GeneratedSite(
             host,
             service,
@@ -248,7 +250,8 @@ def _build_innocent(
         legal = Service(
             spec.get("brand") or _brand_from_host(host), "legal", spec.get("lang", "en")
         )
-        return GeneratedSite(host, legal, branding=Branding.legal(legal), **common)
+        branding = _with_ids(Branding.legal(legal), spec)
+        return GeneratedSite(host, legal, branding=branding, **common)
     if variant == "parked":
         return ParkedSite(host, tls=tls)
     if variant == "default_page":
@@ -257,6 +260,18 @@ def _build_innocent(
         return ChallengeSite(host, tls=tls)
     about = services.get(spec.get("about") or "")
     return NewsSite(host, about, spec.get("about_domain"), pages=common["pages"], tls=tls)
+
+
+def _with_ids(branding: Branding, spec: Mapping[str, Any]) -> Branding:
+    """Spec ``ids`` override identifiers: how a case builds hub traps (one ad id, many sites)."""
+    overrides = spec.get("ids") or {}
+    unknown = set(overrides) - {"ga4", "ua", "adsense", "metrika", "telegram"}
+    if unknown:
+        raise CaseError(f"{spec['host']}: unknown ids {sorted(unknown)}")
+    if not overrides:
+        return branding
+    ads = True if "adsense" in overrides else branding.ads
+    return replace(branding, ids=replace(branding.ids, **overrides), ads=ads)
 
 
 def _brand_from_host(host: str) -> str:

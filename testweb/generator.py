@@ -62,6 +62,7 @@ class Branding:
     color: str
     accent: str
     favicon_seed: str
+    ads: bool | None = None  # None: pirates show ads, legal sites don't
 
     @classmethod
     def of_service(cls, service: Service) -> Branding:
@@ -254,6 +255,7 @@ class GeneratedSite(Site):
             "lang": self.lang,
             "ui": UI[self.lang],
             "kind": self.service.kind,
+            "show_ads": b.ads if b.ads is not None else self.service.kind != "legal",
             "meta_charset": None if self.encoding == "shift_jis" else self.encoding,
             "genres": [
                 {"url": f"/genre/{g}.html", "name": GENRE_NAMES[self.lang][g]} for g in self.genres

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 from rich.progress import Progress
@@ -80,3 +81,50 @@ def similar(ctx: Context, domain: str, top: int, fmt: str) -> None:
         table.add_row(safe_text(row["domain"]), f"{row['score']:.2f}", safe_text(row["verdict"]),
                       safe_text(", ".join(row["agreeing"])), safe_text(signals))
     console.print(table)
+
+
+@cli.command()
+@click.argument("labels_file", type=click.Path(path_type=Path))
+@click.option("--threshold", type=click.FloatRange(0, 1), default=None,
+              help="Decision threshold [the scorer's mirror score].")
+@pass_context
+def margins(ctx: Context, labels_file: Path, threshold: float | None) -> None:
+    """Scores of labelled sites against the threshold: mirrors above, innocents below."""
+    from similarity.margins import margins as compute
+    from similarity.scoring import MIRROR_SCORE
+
+    labels = read_labels(labels_file)
+    report = compute(ctx.store.db, labels, threshold if threshold is not None else MIRROR_SCORE)
+    table = Table("site", "label", "own family", "other families", "status")
+    for m in report.sites:
+        status = m.status(report.threshold)
+        table.add_row(safe_text(m.site), safe_text(m.label or "innocent"),
+                      safe_text(f"{m.own[0]:.2f} {m.own[1]}" if m.label else "-"),
+                      safe_text(f"{m.other[0]:.2f} {m.other[1]}"),
+                      safe_text(status), style="red" if status in ("MISSED", "WRONG") else None)
+    console.print(table)
+    console.print(f"threshold {report.threshold:.2f}: lowest mirror is "
+                  f"{_signed(report.positive_margin)} above it, highest non-mirror "
+                  f"{_signed(report.negative_margin)} below it; "
+                  f"{len(report.failures)} site(s) on the wrong side")
+    if report.failures:
+        raise SystemExit(1)
+
+
+def _signed(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:+.2f}"
+
+
+def read_labels(path: Path) -> dict:
+    """A labels file: {blocked: [{domain, service}], candidates: [...], truth: {domain: ...}}."""
+    from mirrorhunt.inputs import InputError, read_text
+
+    try:
+        labels = json.loads(read_text(path))
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    if not isinstance(labels, dict) or not isinstance(labels.get("truth"), dict) \
+            or not isinstance(labels.get("blocked"), list):
+        raise InputError(f"{path}: a labels file needs 'blocked' (a list) and 'truth' "
+                         "(an object mapping domain to service or null)")
+    return labels

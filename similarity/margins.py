@@ -1,0 +1,103 @@
+"""How far labelled mirrors sit above the decision threshold, and innocents below it.
+
+A labels file (``blocked``: [{domain, service}], ``truth``: {domain: service
+or null}) names each site's service.  For every labelled site with content,
+its best score against its own service's family (blocked domains and other
+mirrors) should clear the threshold, and its best score against any other
+service's family should not.  The smallest gaps are the margins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlite_utils
+
+from mirrorhunt.domains import DomainError, registrable_domain
+from similarity.scoring import MIRROR_SCORE
+
+
+@dataclass
+class SiteMargin:
+    site: str
+    label: str | None  # the service, or None for an innocent site
+    own: tuple[float, str] = (0.0, "")  # best score within its service's family
+    other: tuple[float, str] = (0.0, "")  # best score against another family
+    content: bool = True
+
+    def status(self, threshold: float) -> str:
+        if not self.content:
+            return "no content"
+        if self.label is not None and self.own[0] < threshold:
+            return "MISSED"
+        if self.other[0] >= threshold:
+            return "WRONG"
+        return "ok"
+
+
+@dataclass
+class MarginReport:
+    threshold: float
+    sites: list[SiteMargin] = field(default_factory=list)
+
+    @property
+    def positive_margin(self) -> float | None:
+        scores = [m.own[0] for m in self.sites if m.label and m.content]
+        return round(min(scores) - self.threshold, 3) if scores else None
+
+    @property
+    def negative_margin(self) -> float | None:
+        scores = [m.other[0] for m in self.sites if m.content]
+        return round(self.threshold - max(scores), 3) if scores else None
+
+    @property
+    def failures(self) -> list[SiteMargin]:
+        return [m for m in self.sites if m.status(self.threshold) in ("MISSED", "WRONG")]
+
+
+def _site(domain: str) -> str | None:
+    try:
+        return registrable_domain(domain)
+    except DomainError:
+        return None
+
+
+def families(labels: dict) -> dict[str, set[str]]:
+    """Service -> the sites labelled as it (its blocked domains and its mirrors)."""
+    result: dict[str, set[str]] = {}
+    for row in labels.get("blocked", []):
+        result.setdefault(row["service"], set()).add(_site(row["domain"]) or row["domain"])
+    for domain, service in labels.get("truth", {}).items():
+        if service is not None:
+            result.setdefault(service, set()).add(_site(domain) or domain)
+    return result
+
+
+def _scores(db: sqlite_utils.Database, site: str) -> dict[str, float]:
+    rows = db.execute(
+        "SELECT CASE WHEN site_a = ? THEN site_b ELSE site_a END, score FROM pair_scores "
+        "WHERE site_a = ? OR site_b = ?", [site, site, site]).fetchall()
+    return dict(rows)
+
+
+def _best(scores: dict[str, float], sites: set[str]) -> tuple[float, str]:
+    found = [(scores[s], s) for s in sites if s in scores]
+    return max(found) if found else (0.0, "")
+
+
+def margins(db: sqlite_utils.Database, labels: dict, threshold: float = MIRROR_SCORE
+            ) -> MarginReport:
+    fams = families(labels)
+    with_content = {site for (site,) in db.execute(
+        "SELECT site FROM site_signatures WHERE evidence_pages > 0")}
+    report = MarginReport(threshold)
+    for domain, service in sorted(labels.get("truth", {}).items()):
+        site = _site(domain)
+        if site is None:
+            continue
+        scores = _scores(db, site)
+        own = fams.get(service, set()) - {site} if service else set()
+        others = set().union(*(members for name, members in fams.items() if name != service))
+        report.sites.append(SiteMargin(site, service, _best(scores, own),
+                                       _best(scores, others - {site}), site in with_content))
+    return report

@@ -160,6 +160,27 @@ def reference_evidence(a: SiteSignature, b: SiteSignature) -> Evidence:
     return Evidence("reference", 1.0 if refs else 0.0, {"references": refs})
 
 
+NEAR_COPY_TEXT = 0.9
+NEAR_COPY_STRUCTURE = 0.9
+NEAR_COPY_MIN_SHINGLES = 200
+
+
+def _copied_structure(by_signal: dict[str, Evidence]) -> bool:
+    """Identical structure counts when the text is a near-identical copy too.
+
+    Document frequency cannot tell a 9-domain copy network from 9 customers of
+    one theme, so shared structure is normally down-weighted.  But template
+    twins do not also share hundreds of text shingles: when a large text set
+    matches near-exactly, identical structure is explained by copying.
+    """
+    text, structure = by_signal.get("text"), by_signal.get("structure")
+    if text is None or structure is None or "jaccard" not in structure.detail:
+        return False
+    sizes = (text.detail.get("size_a", 0), text.detail.get("size_b", 0))
+    return (text.score >= NEAR_COPY_TEXT and min(sizes) >= NEAR_COPY_MIN_SHINGLES
+            and structure.detail["jaccard"] >= NEAR_COPY_STRUCTURE)
+
+
 def combine(evidence: list[Evidence]) -> tuple[float, list[str], str]:
     """Noisy-or score, agreeing signals, verdict."""
     miss = 1.0
@@ -169,6 +190,10 @@ def combine(evidence: list[Evidence]) -> tuple[float, list[str], str]:
     agreeing = sorted(
         ev.signal for ev in evidence if ev.signal in AGREE and ev.score >= AGREE[ev.signal]
     )
+    by_signal = {ev.signal: ev for ev in evidence}
+    if "structure" not in agreeing and _copied_structure(by_signal):
+        agreeing = sorted([*agreeing, "structure"])
+        by_signal["structure"].detail["counted_as"] = "copied with the text"
     decisive = set(agreeing) & (CONTENT_SIGNALS | IDENTITY_SIGNALS)
     if len(agreeing) >= 2 and decisive:
         score = max(score, MIRROR_SCORE)

@@ -128,3 +128,31 @@ def read_labels(path: Path) -> dict:
         raise InputError(f"{path}: a labels file needs 'blocked' (a list) and 'truth' "
                          "(an object mapping domain to service or null)")
     return labels
+
+
+@cli.command("corpus-report")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+def corpus_report(folder: Path, fmt: str) -> None:
+    """Group a folder of saved pages (manifest.json optional) by their scores."""
+    from similarity.corpus import corpus_report as build
+
+    report = build(folder)
+    stray = report.grouped_without_evidence()
+    if fmt == "json":
+        click.echo(json.dumps({
+            "pages": report.pages, "sites": len(report.sites),
+            "candidate_pairs": report.candidate_pairs, "groups": report.groups,
+            "kinds": dict(report.kinds()), "grouped_without_evidence": stray,
+        }, indent=2, sort_keys=True))
+        return
+    table = Table("size", "sites", title=f"groups of mirrors in {folder}")
+    for group in report.groups:
+        table.add_row(str(len(group)), safe_text(", ".join(group)))
+    console.print(table)
+    kinds = ", ".join(f"{kind} {n}" for kind, n in report.kinds().most_common())
+    console.print(f"{report.pages} page(s) of {len(report.sites)} site(s) ({kinds}); "
+                  f"{report.candidate_pairs} candidate pair(s) from LSH; "
+                  f"{len(report.groups)} group(s); parked/default/challenge sites grouped: "
+                  f"{len(stray)}")

@@ -84,6 +84,7 @@ class ReviewStore:
             "path_text": proposal["path_text"],
             "conflicts": json.dumps(proposal.get("conflicts", []), sort_keys=True, default=str),
             "evidence_fingerprint": proposal["evidence_fingerprint"],
+            "evidence_keys": json.dumps(sorted(proposal.get("evidence_keys", []))),
         }
 
     def _update(self, current: dict[str, Any], fields: dict[str, Any]) -> str:
@@ -94,14 +95,22 @@ class ReviewStore:
         if same and current["score"] == fields["score"]:
             return "unchanged"
         if status == "rejected":
-            if fields["score"] <= current["score"]:
-                return "kept"  # different but not stronger evidence
+            if not self._new_evidence(current, fields):
+                return "kept"  # the same facts, or fewer of them
             self._set(current["site"], fields, status="proposed", reopened=1)
             self._append(current["site"], "reopened", SYSTEM_REVIEWER,
                          "new, stronger evidence after a rejection")
             return "reopened"
         self._set(current["site"], fields, status=status, reopened=current["reopened"])
         return "updated"
+
+    @staticmethod
+    def _new_evidence(current: dict[str, Any], fields: dict[str, Any]) -> bool:
+        """A fact the rejection did not see (scores drift between crawls; facts don't)."""
+        old, new = set(current["evidence_keys"]), set(json.loads(fields["evidence_keys"]))
+        if not old and not new:  # proposals without keys: fall back to a stronger score
+            return fields["score"] > current["score"]
+        return bool(new - old)
 
     def _set(self, site: str, fields: dict[str, Any], status: str, reopened: int) -> None:
         assignments = ", ".join(f"{name} = ?" for name in fields)
@@ -132,7 +141,7 @@ class ReviewStore:
 
     @staticmethod
     def _decode(row: dict[str, Any]) -> dict[str, Any]:
-        for name in ("evidence", "path", "conflicts"):
+        for name in ("evidence", "path", "conflicts", "evidence_keys"):
             row[name] = json.loads(row[name])
         return row
 
@@ -229,6 +238,12 @@ class ReviewStore:
         if not check_password(password, user["password_hash"]):
             return None
         return {"name": user["name"], "role": user["role"]}
+
+    def set_disabled(self, name: str, disabled: bool) -> bool:
+        """Disable or re-enable an account; False when there is no such user."""
+        cursor = self.db.execute("UPDATE users SET disabled = ? WHERE name = ?",
+                                 [int(disabled), name])
+        return cursor.rowcount == 1
 
     def users(self) -> list[dict[str, Any]]:
         return list(self.db.query("SELECT name, role, created_at, disabled FROM users "

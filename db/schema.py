@@ -250,6 +250,7 @@ REVIEW_SCHEMA = [
         path_text TEXT NOT NULL,          -- mirror2 -same G-ABC-> mirror1 -301-> blocked
         conflicts TEXT NOT NULL DEFAULT '[]',  -- JSON: other services it was close to
         evidence_fingerprint TEXT NOT NULL,    -- same evidence, same fingerprint
+        evidence_keys TEXT NOT NULL DEFAULT '[]',  -- JSON: the facts behind it, without scores
         status TEXT NOT NULL,             -- proposed, approved, rejected, deferred
         reopened INTEGER NOT NULL DEFAULT 0,   -- 1 when new evidence reopened a rejection
         first_proposed_at TEXT NOT NULL,

@@ -81,3 +81,16 @@ def test_passwords_use_a_salted_kdf(review):
     assert review.authenticate("mallory", "whatever12345") is None
     with pytest.raises(ReviewError):
         review.add_user("bob", "superuser", "long enough password")
+
+
+def test_a_rejection_reopens_only_on_new_facts_not_on_score_drift(review):
+    first = {**proposal(), "evidence_keys": ["mirror:megastream.to", "id:G-ABC"]}
+    review.upsert_proposal(first)
+    review.decide(["mirror-one.cc"], "rejected", "alice", "fan site")
+    drift = {**first, "score": 0.97, "evidence_fingerprint": "f9"}
+    assert review.upsert_proposal(drift) == "kept"
+    fewer = {**first, "evidence_keys": ["id:G-ABC"], "evidence_fingerprint": "f10"}
+    assert review.upsert_proposal(fewer) == "kept"
+    new = {**first, "evidence_keys": [*first["evidence_keys"], "redirect:megastream.to"],
+           "evidence_fingerprint": "f11", "score": 0.5}
+    assert review.upsert_proposal(new) == "reopened"

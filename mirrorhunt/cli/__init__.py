@@ -5,6 +5,8 @@ from mirrorhunt.cli import (  # noqa: F401 - registers commands
     crawl,
     demo,
     export,
+    graph,
+    review,
     services,
 )
 from mirrorhunt.cli.base import cli

@@ -35,6 +35,12 @@ def analyze(ctx: Context) -> None:
                   f"scored {summary.pairs} candidate pair(s), {summary.mirrors} look like mirrors")
     for problem in summary.unreadable[:10]:
         console.print(safe_text(f"unreadable: {problem}"))
+    from graph.stage import propose
+
+    analysis, outcomes = propose(ctx.store.db)
+    counts = ", ".join(f"{n} {what}" for what, n in sorted(outcomes.items())) or "none"
+    console.print(f"attributed {len(analysis.proposals)} site(s) to blocked services; "
+                  f"proposals: {counts}  (mirrorhunt proposals / review list)")
 
 
 def nearest(db, site: str, top: int) -> list[dict]:

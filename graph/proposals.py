@@ -1,0 +1,127 @@
+"""Proposals: one per attributed, undecided site, with evidence and a path to the original.
+
+``path`` walks the attribution's parents back to a blocked (or approved)
+domain; each hop names the link that carried it, so ``path_text`` reads
+``mirror2.example —same G-ABC123→ mirror1.example —301→ blocked.example``.
+
+``evidence_keys`` name *which* evidence supports the proposal, not how much:
+the hops of the path, and for the site's own links each kind of evidence
+with its key (account id, redirect status and direction, IP, certificate
+name).  ``evidence_fingerprint`` is a hash of the service and those keys.
+Scores drift by a few hundredths from one crawl to the next and must not make
+a rejected site come back, so they are not in it.  The DB layer's rule:
+
+* same fingerprint as at the decision → same evidence, leave it decided;
+* new keys (``set(new) - set(old)`` not empty) → new evidence, propose again;
+* only keys gone → weaker evidence, leave it decided.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import networkx as nx
+
+from .attribution import band
+from .links import Link, hop_label, link_table
+from .model import ALLOWLISTED, APPROVED, BLOCKED, PAIR, Attribution, Config, Proposal
+
+_SKIP_ROLES = frozenset({BLOCKED, APPROVED, ALLOWLISTED})
+_FINGERPRINT_KEYS = ("id", "status", "ip", "san", "from", "to")
+
+
+def _best_item(link: Link, weak: bool) -> dict[str, Any]:
+    if weak or not link.strong:
+        return max(link.weak.values(), key=lambda i: i["strength"])
+    return max(link.strong, key=lambda i: i["strength"])
+
+
+def _path(site: str, atts: Mapping[str, Attribution], adj: dict) -> list[dict[str, Any]]:
+    hops, cur, seen = [], site, {site}
+    while atts[cur].parent is not None:
+        parent = atts[cur].parent
+        item = _best_item(adj[cur][parent], atts[cur].mode == "weak")
+        detail = {k: v for k, v in item.items() if k not in ("signal", "strength")}
+        hops.append({"from": cur, "to": parent, "signal": item["signal"],
+                     "label": hop_label(item, cur), "detail": detail})
+        if parent in seen:  # defensive: parents form a tree
+            break
+        seen.add(parent)
+        cur = parent
+    return hops
+
+
+def path_text(site: str, hops: list[dict[str, Any]]) -> str:
+    return site + "".join(f" —{h['label']}→ {h['to']}" for h in hops)
+
+
+def _evidence(G: nx.MultiDiGraph, site: str, others: list[str]) -> list[dict[str, Any]]:
+    """Every stored edge between the site and the sites it was attributed through."""
+    out = []
+    for other in others:
+        for u, v in ((site, other), (other, site)):
+            for key, data in (G.get_edge_data(u, v) or {}).items():
+                detail = dict(data.get("detail", {}))
+                detail.update({"with": other, "key": key})
+                if data.get("hub"):
+                    detail["hub"] = True
+                if data["type"] == PAIR:
+                    detail.update(verdict=data.get("verdict"), agreeing=data.get("agreeing"))
+                    if data.get("rare_ids"):
+                        detail["rare_ids"] = data["rare_ids"]
+                    if data.get("hub_ids"):
+                        detail["hub_ids"] = data["hub_ids"]
+                signal = data.get("signal", data["type"])
+                out.append({"signal": signal, "score": round(float(data["score"]), 3),
+                            "detail": detail})
+    out.sort(key=lambda e: (-e["score"], e["signal"], e["detail"]["with"]))
+    return out
+
+
+def evidence_keys(hops: list[dict], links: list[tuple[str, Link]]) -> list[str]:
+    """Identity of each piece of supporting evidence, without its score."""
+    keys = {f"hop|{h['from']}|{h['to']}" for h in hops}
+    for other, link in links:
+        for item in [*link.strong, *link.weak.values()]:
+            parts = [str(item[k]) for k in _FINGERPRINT_KEYS if k in item]
+            keys.add("|".join([item["signal"], other, *parts]))
+    return sorted(keys)
+
+
+def fingerprint(service: str, keys: list[str]) -> str:
+    """Stable hash of the service and the evidence keys (see module doc)."""
+    raw = json.dumps([service, sorted(keys)], ensure_ascii=True).encode()
+    return hashlib.sha256(raw).hexdigest()[:20]
+
+
+def make_proposals(
+    G: nx.MultiDiGraph, attributions: Mapping[str, Attribution], config: Config | None = None
+) -> list[Proposal]:
+    """Proposals for attributed sites that are neither blocked, approved nor allowlisted.
+
+    Rejected sites are proposed again: the DB layer compares the fingerprint
+    with the one stored at rejection and keeps them rejected on equal evidence.
+    """
+    config = config or G.graph.get("config") or Config()
+    adj = link_table(G, config)
+    out = []
+    for site, att in attributions.items():
+        if att.mode == "seed" or G.nodes[site].get("role") in _SKIP_ROLES:
+            continue
+        hops = _path(site, attributions, adj)
+        others = att.support if att.mode == "weak" else [att.parent]
+        level = band(att.score, att.conflicts, config)
+        conflicts = [{"service": s, "score": v}
+                     for s, v in sorted(att.conflicts.items(), key=lambda kv: (-kv[1], kv[0]))]
+        keys = evidence_keys(hops, [(o, adj[site][o]) for o in others])
+        out.append(Proposal(
+            domain=site, service=att.service, score=att.score, band=level,
+            evidence=_evidence(G, site, others), path=hops, path_text=path_text(site, hops),
+            conflicts=conflicts, evidence_fingerprint=fingerprint(att.service, keys),
+            evidence_keys=keys, mode=att.mode,
+        ))
+    out.sort(key=lambda p: (-p.score, p.domain))
+    return out

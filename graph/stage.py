@@ -1,0 +1,33 @@
+"""The graph stage run on a database: build, attribute, and store proposals.
+
+Proposals go through :class:`db.review.ReviewStore`, which keeps decided
+sites decided unless the evidence is new.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import sqlite_utils
+
+from db.review import ReviewStore
+from graph import Analysis, analyze
+from graph.inputs import load_inputs
+
+
+def build_from_db(db: sqlite_utils.Database) -> Analysis:
+    inputs = load_inputs(db)
+    return analyze(inputs.sites, inputs.pairs, **inputs.as_kwargs())
+
+
+def propose(db: sqlite_utils.Database) -> tuple[Analysis, Counter]:
+    """Attribute every candidate and store the proposals; counts of what happened."""
+    analysis = build_from_db(db)
+    review = ReviewStore(db)
+    outcomes: Counter = Counter()
+    with db.atomic():
+        for proposal in analysis.proposals:
+            record = proposal.to_dict()
+            record["site"] = record.pop("domain")
+            outcomes[review.upsert_proposal(record)] += 1
+    return analysis, outcomes

@@ -1,0 +1,72 @@
+"""The graph stage on crawled labelled webs: proposals, eval, graph export and pictures."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from db import open_db
+from db.review import ReviewStore
+from mirrorhunt.cli import cli
+from tests.conftest import CHECK_WEB, REPO
+
+
+def run(db, *args, input=None):
+    return CliRunner().invoke(cli, ["--db", str(db), *args], input=input)
+
+
+@pytest.mark.parametrize(("web", "labels"), [
+    ("check_copy", CHECK_WEB), ("demo_copy", REPO / "testweb" / "cases" / "demo.json")])
+def test_eval_precision_and_recall_on_labelled_webs(web, labels, request):
+    db = request.getfixturevalue(web)
+    assert run(db, "analyze").exit_code == 0
+    result = run(db, "eval", str(labels), "--format", "json")
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output)
+    assert scores["precision"] >= 0.99 and scores["recall"] >= 0.95, scores
+    text = run(db, "eval", str(labels)).output
+    assert text.startswith("precision 1.000")
+
+
+def test_hop_chain_is_proposed_with_its_redirect_path(check_copy):
+    run(check_copy, "analyze")
+    rows = json.loads(run(check_copy, "proposals", "--format", "json").output)
+    by_domain = {row["domain"]: row for row in rows}
+    hop = by_domain["torrentking.bz"]
+    assert hop["service"] == "TorrentKing" and hop["status"] == "proposed"
+    assert "301" in hop["path_text"] and hop["path_text"].endswith("torrentking.cc")
+    assert {"domain", "service", "score", "status", "evidence", "path"} <= set(hop)
+    assert all({"signal", "score", "detail"} <= set(e) for e in hop["evidence"])
+    assert not any(d.startswith("community-archive-") for d in by_domain)  # the hub trap
+
+
+def test_proposals_are_updated_not_duplicated_and_decisions_stick(check_copy):
+    run(check_copy, "analyze")
+    review = ReviewStore(open_db(check_copy))
+    count = len(review.proposals())
+    review.decide(["kingtorrents.org"], "rejected", "alice", "testing")
+    again = run(check_copy, "analyze")
+    assert "unchanged" in again.output or "kept" in again.output
+    assert len(review.proposals()) == count
+    assert review.proposal("kingtorrents.org")["status"] == "rejected"
+    csv_out = run(check_copy, "proposals", "--format", "csv", "--status", "rejected").output
+    assert csv_out.splitlines()[0] == "domain,service,score,band,status,path_text"
+    assert "kingtorrents.org,TorrentKing" in csv_out
+
+
+def test_graph_export_and_cluster_picture(check_copy, tmp_path):
+    run(check_copy, "analyze")
+    for fmt in ("gexf", "graphml", "json"):
+        out = tmp_path / f"graph.{fmt}"
+        result = run(check_copy, "graph", "export", "--format", fmt, str(out))
+        assert result.exit_code == 0, result.output
+        assert "torrentking.cc" in out.read_text()
+    import networkx as nx
+
+    assert nx.read_gexf(tmp_path / "graph.gexf").number_of_nodes() > 20
+    picture = tmp_path / "tk.svg"
+    assert run(check_copy, "graph", "show", "TorrentKing", "-o", str(picture)).exit_code == 0
+    assert picture.read_text().lstrip().startswith(("<?xml", "<svg"))
+    assert run(check_copy, "graph", "show", "Nope", "-o", str(picture)).exit_code == 1

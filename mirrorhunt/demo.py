@@ -9,15 +9,19 @@ investigator would crawl the real web through a proxy.
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from crawler.runner import CrawlOptions, CrawlSummary, run_crawl
 from db import Store, open_db
 from db.connection import data_dir_for
+from db.review import ReviewStore
 from mirrorhunt.inputs import domain_entry
 
 DEMO_DB_NAME = "demo.db"
+
+
+DEMO_REVIEWER = "demo-reviewer"
 
 
 @dataclass
@@ -26,6 +30,11 @@ class DemoResult:
     summary: CrawlSummary
     blocked: int
     candidates: int
+    pages_analyzed: int = 0
+    proposals: list[dict] = field(default_factory=list)
+    approved: list[str] = field(default_factory=list)
+    exports: dict[str, Path] = field(default_factory=dict)
+    eval_text: str = ""
 
 
 def fresh_database(output: Path) -> Path:
@@ -60,7 +69,59 @@ def run_demo(output: Path, case_name: str = "demo", progress: bool = False) -> D
     with TestWeb(case.sites, hostile=False) as web:
         options = CrawlOptions(proxy=web.proxy_url, progress=progress)
         summary = run_crawl(db_path, options)
-    return DemoResult(db_path, summary, blocked, candidates)
+    result = DemoResult(db_path, summary, blocked, candidates)
+    analyse_and_propose(store, db_path, result)
+    result.eval_text = evaluation(store, case)
+    approve_high_band(store, result)
+    result.exports = export_every_format(store, output / "exports")
+    return result
+
+
+def analyse_and_propose(store: Store, db_path: Path, result: DemoResult) -> None:
+    from graph.stage import propose
+    from similarity.analyze import analyze
+
+    result.pages_analyzed = analyze(store.db, data_dir_for(db_path) / "warc").pages
+    propose(store.db)
+    result.proposals = ReviewStore(store.db).proposals()
+
+
+def evaluation(store: Store, case) -> str:
+    from graph import evaluate
+
+    labels = {"blocked": case.blocked, "candidates": case.candidates, "truth": case.truth}
+    scored = evaluate(labels, [{"domain": p["site"], "service": p["service"]}
+                               for p in ReviewStore(store.db).proposals()])
+    return (f"precision {scored.precision:.3f}, recall {scored.recall:.3f} against the "
+            f"case's labels ({len(scored.false_positives)} wrong, {len(scored.misses)} missed)")
+
+
+def approve_high_band(store: Store, result: DemoResult) -> None:
+    """Stand in for a reviewer so the exports have approved mirrors to show.
+
+    Only in the demo: the decisions are recorded under DEMO_REVIEWER with a
+    reason that says so, exactly as a person's would be.
+    """
+    review = ReviewStore(store.db)
+    sites = [p["site"] for p in review.proposals(status="proposed") if p["band"] == "high"]
+    if sites:
+        review.decide(sites, "approved", DEMO_REVIEWER,
+                      "demo: high-band proposal approved automatically to show the exports")
+    result.approved = sites
+
+
+def export_every_format(store: Store, folder: Path) -> dict[str, Path]:
+    from export.formats import FORMATS
+    from export.publish import export_list
+
+    _, results = export_list(store.db, sorted(FORMATS))
+    written = {}
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, rendered in results.items():
+        path = folder / f"blocklist-{name}.{FORMATS[name].file_extension.lstrip('.')}"
+        path.write_text(rendered.text, encoding="utf-8")
+        written[name] = path
+    return written
 
 
 def site_table(store: Store) -> list[dict]:

@@ -26,6 +26,16 @@ def test_demo_crawls_every_site_of_the_bundled_case(tmp_path):
     assert db.execute("SELECT COUNT(*) FROM captures WHERE status = 200").fetchone()[0] > 200
     assert db.execute("SELECT COUNT(*) FROM redirects").fetchone()[0] >= 2  # the domain hops
     assert list((output / "demo-data" / "warc").glob("*.warc.gz"))
+    # ... then analyses, proposes, and writes every export format
+    assert "proposed blocklist additions" in result.stdout
+    assert "precision 1.000, recall 1.000" in result.stdout
+    exports = {path.name for path in (output / "exports").iterdir()}
+    assert len(exports) == 10 and "blocklist-rpz.zone" in exports
+    hosts = (output / "exports" / "blocklist-hosts.hosts").read_text()
+    assert "0.0.0.0 filmvortex.to" in hosts and "0.0.0.0 filmvortex-mirror.cc" in hosts
+    assert "classicfilmarchive.org" not in hosts  # a template twin, never proposed
+    decisions = db.execute("SELECT DISTINCT reviewer FROM decisions").fetchall()
+    assert decisions == [("demo-reviewer",)]
 
     # a second demo replaces the first one's database instead of adding to it
     again = subprocess.run([*MIRRORHUNT, "demo", "-o", str(output)], capture_output=True,

@@ -31,4 +31,18 @@ def demo(output: Path, case_name: str) -> None:
     for row in site_table(Store(open_db(result.db_path))):
         table.add_row(*(safe_text(row[k]) for k in ("site", "role", "pages", "statuses")))
     console.print(table)
-    console.print(f"database: {result.db_path}  (open it with sqlite3 or Datasette)")
+    console.print(f"analyzed {result.pages_analyzed} page(s); {len(result.proposals)} "
+                  f"proposal(s); {result.eval_text}")
+    proposals = Table("domain", "service", "score", "band", "evidence path",
+                      title="proposed blocklist additions")
+    for row in result.proposals:
+        proposals.add_row(safe_text(row["site"]), safe_text(row["service"]),
+                          f"{row['score']:.2f}", safe_text(row["band"]),
+                          safe_text(row["path_text"]))
+    console.print(proposals)
+    console.print(f"{len(result.approved)} high-band proposal(s) approved as "
+                  f"'demo-reviewer' (the demo stands in for a person; see review list)")
+    for name, path in sorted(result.exports.items()):
+        console.print(f"export {name:15} -> {path}")
+    console.print(f"database: {result.db_path}  (open it with sqlite3 or Datasette; "
+                  f"mirrorhunt --db {result.db_path} serve for the review page)")

@@ -263,14 +263,19 @@ def _loopback(host: str) -> bool:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--secure-cookies", is_flag=True,
               help="Mark the session cookie Secure (when a TLS proxy is in front).")
+@click.option("--lists-token", envvar="MIRRORHUNT_LISTS_TOKEN",
+              help="Require this token for /lists/<format> (default: lists are public).")
 @pass_context
-def serve(ctx: Context, host: str, port: int, secure_cookies: bool) -> None:
-    """Serve the review web page (log in with an account from ``users add``)."""
+def serve(ctx: Context, host: str, port: int, secure_cookies: bool,
+          lists_token: str | None) -> None:
+    """Serve the review page and the blocklist subscriptions at /lists/<format>."""
     import uvicorn
 
+    from graph.stage import build_from_db
     from mirrorhunt.web import create_app
 
-    app = create_app(ctx.db_path, secure_cookies=secure_cookies)
+    app = create_app(ctx.db_path, secure_cookies=secure_cookies, lists_token=lists_token,
+                     graph_loader=lambda db: build_from_db(db).graph)
     if not _loopback(host) and not secure_cookies:
         console.print("warning: serving beyond this machine without TLS; put a TLS proxy "
                       "in front so passwords and sessions are not sent in clear")

@@ -23,7 +23,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from db.connection import data_dir_for
-from mirrorhunt.web import auth, captures, proposal, queue, users
+from mirrorhunt.web import auth, captures, lists, proposal, queue, users
 from mirrorhunt.web.base import HERE, Stores
 from mirrorhunt.web.security import CSRFMiddleware, RateLimiter, SecurityHeadersMiddleware
 
@@ -57,6 +57,7 @@ def routes() -> list[BaseRoute]:
     """The review routes; the blocklist subscriptions can be appended as another module."""
     return [
         *auth.ROUTES, *queue.ROUTES, *proposal.ROUTES, *captures.ROUTES, *users.ROUTES,
+        *lists.ROUTES,
         Route("/favicon.ico", favicon, methods=["GET"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
@@ -65,7 +66,8 @@ def routes() -> list[BaseRoute]:
 def create_app(db_path: str | Path, secret: str | None = None,
                session_max_age: int = SESSION_MAX_AGE,
                extra_routes: Sequence[BaseRoute] = (), secure_cookies: bool = False,
-               graph_loader: GraphLoader | None = None) -> Starlette:
+               graph_loader: GraphLoader | None = None,
+               lists_token: str | None = None) -> Starlette:
     """A review app on ``db_path``; sessions are signed cookies that expire.
 
     ``secure_cookies`` adds the Secure flag: use it when a TLS proxy is in front.
@@ -88,4 +90,5 @@ def create_app(db_path: str | Path, secret: str | None = None,
     app.state.session_max_age = session_max_age
     app.state.login_limiter = RateLimiter()
     app.state.graph_loader = graph_loader
+    app.state.lists_token = lists_token or os.environ.get("MIRRORHUNT_LISTS_TOKEN") or None
     return app

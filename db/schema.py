@@ -322,3 +322,21 @@ def list_versions(db: sqlite_utils.Database) -> None:
         )
         """
     )
+
+
+@MIGRATIONS(name="0006_orders_and_removals")
+def orders_and_removals(db: sqlite_utils.Database) -> None:
+    """Court orders expire and blocked domains are withdrawn; both leave the lists with a reason."""
+    db.execute("ALTER TABLE services ADD COLUMN order_expires TEXT")  # UTC date; NULL: in force
+    db.execute(
+        """
+        CREATE TABLE blocked_domain_removals (
+            id INTEGER PRIMARY KEY,
+            domain TEXT NOT NULL,             -- the blocked domain taken off the order
+            service TEXT NOT NULL,
+            reason TEXT NOT NULL,             -- e.g. "domain dead", "order amended"
+            removed_by TEXT NOT NULL,
+            removed_at TEXT NOT NULL
+        )
+        """
+    )

@@ -68,6 +68,34 @@ class Store:
         )
         return True
 
+    def remove_blocked_domain(self, domain: str, reason: str, removed_by: str) -> str:
+        """Take a domain off its service's order; the removal and its reason are kept."""
+        service = self.blocked_service_of(domain)
+        if service is None:
+            raise ValueError(f"{domain} is not a blocked domain")
+        if not reason.strip():
+            raise ValueError("a removal needs a reason (--reason)")
+        with self.db.atomic():
+            self.db.execute("DELETE FROM blocked_domains WHERE domain = ?", [domain])
+            self.db.execute(
+                "INSERT INTO blocked_domain_removals (domain, service, reason, removed_by, "
+                "removed_at) VALUES (?, ?, ?, ?, ?)",
+                [domain, service, reason.strip(), removed_by or "unknown", utc_now()])
+        return service
+
+    def set_order_expiry(self, service: str, expires: str | None) -> None:
+        """The date (UTC, YYYY-MM-DD) a service's court order ends; None: in force."""
+        cursor = self.db.execute("UPDATE services SET order_expires = ? WHERE name = ?",
+                                 [expires, service])
+        if cursor.rowcount != 1:
+            raise ValueError(f"unknown service {service!r}")
+
+    def expired_services(self, today: str) -> dict[str, str]:
+        """Services whose order has ended by ``today`` (YYYY-MM-DD), with the date."""
+        return dict(self.db.execute(
+            "SELECT name, order_expires FROM services WHERE order_expires IS NOT NULL "
+            "AND order_expires <= ?", [today]).fetchall())
+
     def blocked_service_of(self, domain: str) -> str | None:
         row = self.db.execute(
             "SELECT s.name FROM blocked_domains b JOIN services s ON s.id = b.service_id "
@@ -79,8 +107,9 @@ class Store:
     def blocked_domains(self) -> list[dict[str, Any]]:
         return list(
             self.db.query(
-                "SELECT s.name AS service, b.domain, b.site, b.added_at FROM blocked_domains b "
-                "JOIN services s ON s.id = b.service_id ORDER BY s.name, b.domain"
+                "SELECT s.name AS service, b.domain, b.site, b.added_at, s.order_expires "
+                "FROM blocked_domains b JOIN services s ON s.id = b.service_id "
+                "ORDER BY s.name, b.domain"
             )
         )
 

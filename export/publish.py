@@ -45,20 +45,21 @@ def list_name(services: Sequence[str]) -> str:
 
 def collect_entries(db: sqlite_utils.Database, services: Sequence[str] = ()) -> list[Entry]:
     """Blocked domains and approved mirrors of the selected services (all when empty)."""
-    known = {row["service"] for row in Store(db).blocked_domains()}
+    known = {name for (name,) in db.execute("SELECT name FROM services")}
     unknown = sorted(set(services) - known)
     if unknown:
         raise ExportError(f"unknown service(s): {', '.join(unknown)}")
+    expired = Store(db).expired_services(datetime.now(UTC).date().isoformat())
+    selected = (set(services) or known) - set(expired)  # an expired order lists nothing
     entries = [
         Entry(row["domain"], row["service"], "blocked", row["added_at"], None,
               f"blocked_domains:{row['domain']}")
-        for row in Store(db).blocked_domains()
-        if not services or row["service"] in services
+        for row in Store(db).blocked_domains() if row["service"] in selected
     ]
     entries += [
         Entry(row["site"], row["service"], "mirror", row["approved_at"], row["reviewer"],
               f"decisions:{row['decision_id']}")
-        for row in ReviewStore(db).approved(services)
+        for row in ReviewStore(db).approved() if row["service"] in selected
     ]
     return entries
 
@@ -112,7 +113,17 @@ def _added_reason(row: dict) -> str:
 
 
 def removal_reason(db: sqlite_utils.Database, domain: str, service: str) -> str:
-    """Why a domain left the list: a reversed decision, the allowlist, or the order."""
+    """Why a domain left the list: an expired order, a withdrawn domain, a reversed
+    decision or the allowlist."""
+    store = Store(db)
+    expired = store.expired_services(datetime.now(UTC).date().isoformat())
+    if service in expired:
+        return f"the order for {service} expired on {expired[service]}"
+    withdrawn = db.execute(
+        "SELECT reason, removed_by FROM blocked_domain_removals WHERE domain = ? "
+        "ORDER BY id DESC LIMIT 1", [domain]).fetchone()
+    if withdrawn and store.blocked_service_of(domain) is None:
+        return f"removed from the order by {withdrawn[1]}: {withdrawn[0]}"
     review = ReviewStore(db)
     if review.allowlisted(domain):
         entry = next((row for row in review.allowlist()

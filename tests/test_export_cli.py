@@ -81,3 +81,23 @@ def test_rpz_export_loads_in_named_checkzone(invoke, db_path, tmp_path):
     result = subprocess.run([checkzone, "rpz.mirrorhunt", str(zone)], capture_output=True,
                             text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_withdrawn_domains_and_expired_orders_leave_with_their_reason(invoke, db_path):
+    seed(db_path)
+    assert invoke("export", "--format", "domains").exit_code == 0
+    result = invoke("services", "remove", "torrentbay.cc", "--reason", "domain dead",
+                    "--by", "carol")
+    assert result.exit_code == 0, result.output
+    assert invoke("services", "expire", "MegaStream", "--on", "2020-01-01").exit_code == 0
+    listing = invoke("export", "--format", "domains").output
+    assert "megastream.to" not in listing and "mirror-one.cc" not in listing
+    diff = invoke("export", "diff").output
+    assert "- torrentbay.cc (TorrentBay) v2: removed from the order by carol: domain dead" in diff
+    assert "- megastream.to (MegaStream) v2: the order for MegaStream expired on 2020-01-01" \
+        in diff
+    assert "- mirror-one.cc (MegaStream) v2: the order for MegaStream expired" in diff
+    assert invoke("services", "expire", "MegaStream", "--on", "never").exit_code == 0
+    assert "megastream.to" in invoke("export", "--format", "domains").output
+    assert invoke("services", "expire", "MegaStream", "--on", "soon").exit_code == 1
+    assert invoke("services", "remove", "nope.cc", "--reason", "x", "--by", "c").exit_code == 1

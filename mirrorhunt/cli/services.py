@@ -56,6 +56,47 @@ def services_add(ctx: Context, service: str, domains: tuple[str, ...]) -> None:
     console.print(f"{added} blocked domain(s) added to {name}")
 
 
+@services.command("remove")
+@click.argument("domains", nargs=-1, required=True)
+@click.option("--reason", required=True, help="Why: order amended, domain dead, …")
+@click.option("--by", "removed_by", envvar="MIRRORHUNT_REVIEWER", required=True,
+              help="Who removes it [$MIRRORHUNT_REVIEWER].")
+@pass_context
+def services_remove(ctx: Context, domains: tuple[str, ...], reason: str, removed_by: str) -> None:
+    """Take blocked DOMAINS off their service's order; the next export says why."""
+    store = ctx.store
+    try:
+        with store.db.atomic():
+            for domain in domains:
+                store.remove_blocked_domain(domain_entry(domain).domain, reason, removed_by)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    console.print(f"{len(domains)} blocked domain(s) removed")
+
+
+@services.command("expire")
+@click.argument("service")
+@click.option("--on", "date", required=True, metavar="YYYY-MM-DD|never",
+              help="The day the court order ends (UTC); 'never' clears it.")
+@pass_context
+def services_expire(ctx: Context, service: str, date: str) -> None:
+    """Record when SERVICE's order ends: from that day its domains leave every list."""
+    from datetime import date as day
+
+    if date != "never":
+        try:
+            date = day.fromisoformat(date).isoformat()
+        except ValueError:
+            raise UserError(f"--on expects a date like 2027-01-31 or 'never', got {date!r}") \
+                from None
+    try:
+        ctx.store.set_order_expiry(service, None if date == "never" else date)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    console.print(f"order for {service}: " + ("in force" if date == "never" else
+                                               f"expires on {date}"))
+
+
 @services.command("list")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table")
 @pass_context
@@ -67,9 +108,10 @@ def services_list(ctx: Context, fmt: str) -> None:
         for row in rows:
             click.echo(f"{_csv_cell(row['service'])},{row['domain']}")
         return
-    table = Table("service", "domain", "site", "added")
+    table = Table("service", "domain", "site", "added", "order expires")
     for row in rows:
-        table.add_row(*(safe_text(row[key]) for key in ("service", "domain", "site", "added_at")))
+        table.add_row(*(safe_text(row[key]) for key in
+                        ("service", "domain", "site", "added_at", "order_expires")))
     console.print(table)
 
 

@@ -340,3 +340,9 @@ def orders_and_removals(db: sqlite_utils.Database) -> None:
         )
         """
     )
+
+
+@MIGRATIONS(name="0007_analysis_state")
+def analysis_state(db: sqlite_utils.Database) -> None:
+    """Which feature version built the stored signatures (a new one rebuilds them)."""
+    db.execute("CREATE TABLE analysis_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)")

@@ -18,7 +18,7 @@ import sqlite_utils
 
 from crawler.warc import read_response
 from db.store import utc_now
-from similarity.features import PageFeatures, extract_features
+from similarity.features import FEATURES_VERSION, PageFeatures, extract_features
 from similarity.lsh import LSHIndex
 from similarity.scoring import PairScore, score_pair
 from similarity.signature import SiteSignature
@@ -36,6 +36,7 @@ class AnalyzeSummary:
     pairs: int = 0
     mirrors: int = 0
     unreadable: list[str] = field(default_factory=list)
+    rebuilt: bool = False  # the feature code changed: every capture was re-read
 
 
 def _noop(stage: str, done: int, total: int) -> None:
@@ -166,9 +167,29 @@ def score_changed(db: sqlite_utils.Database, changed: list[SiteSignature],
             progress("sites", n, len(changed))
 
 
+def rebuild_if_outdated(db: sqlite_utils.Database) -> bool:
+    """Signatures built by other feature code cannot be merged with new pages: start over.
+
+    Captures and WARC files stay; only derived tables are emptied, and this
+    run then re-reads every capture.
+    """
+    row = db.execute("SELECT value FROM analysis_state WHERE key = 'features_version'").fetchone()
+    current = str(FEATURES_VERSION)
+    stale = row is not None and row[0] != current
+    has_data = db.execute("SELECT 1 FROM page_features LIMIT 1").fetchone() is not None
+    with db.atomic():
+        if stale or (row is None and has_data):
+            for table in ("pair_scores", "signal_frequency", "site_signatures", "page_features"):
+                db.execute(f"DELETE FROM {table}")
+        db.execute("INSERT INTO analysis_state (key, value) VALUES ('features_version', ?) "
+                   "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [current])
+    return stale or (row is None and has_data)
+
+
 def analyze(db: sqlite_utils.Database, warc_dir: Path, progress: Progress = _noop
             ) -> AnalyzeSummary:
     summary = AnalyzeSummary()
+    summary.rebuilt = rebuild_if_outdated(db)
     by_site = fold_pages(db, warc_dir, summary, progress)
     df = DocumentFrequency(SqliteFrequencyStore(db))
     changed = update_signatures(db, by_site, df)

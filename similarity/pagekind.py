@@ -21,7 +21,8 @@ ASSET = "asset"
 KINDS = (CONTENT, EMPTY, PARKED, DEFAULT, CHALLENGE, ERROR, ASSET)
 NO_EVIDENCE = frozenset({EMPTY, PARKED, DEFAULT, CHALLENGE, ERROR})
 
-_HEAD_CHARS = 60_000
+HEAD_CHARS = 60_000
+_HEAD_CHARS = HEAD_CHARS
 _MIN_TEXT = 40
 
 _DEFAULT_TITLES = re.compile(
@@ -129,13 +130,14 @@ def classify(
 ) -> str:
     """Kind of an HTML page from its title, visible text and raw head.
 
-    ``html_lower_head`` is the lowercased start of the raw HTML (markers often
+    ``html_lower_head`` is the start of the raw HTML (markers often
     sit in scripts).  ``status`` is the HTTP status when the caller knows it.
     """
     title = (title or "").strip()
     lower_text = text[:20_000].lower()
-    head = html_lower_head[:_HEAD_CHARS]
     short = len(text) < 8_000  # marker scans only for small pages: they are costly
+    # lowercased here and only when read; a caller may pass it lowercased already
+    head = html_lower_head[:_HEAD_CHARS].lower() if short else ""
     if short and len(text) < 5_000 and any(m in head for m in _CHALLENGE_MARKERS):
         return CHALLENGE
     if status is not None and status >= 400:

@@ -149,7 +149,8 @@ class SiteSignature:
         out = [_HEAD.pack(_MAGIC, self.num_perm, self.seed, mask, len(kinds))]
         out += [_KIND.pack(i, min(v, 0xFFFFFFFF)) for i, v in kinds]
         out += parts
-        site = self.site.encode("utf-8")[:255]
+        # cut at 255 bytes on a character boundary (a cut inside one is unreadable)
+        site = self.site.encode("utf-8")[:255].decode("utf-8", "ignore").encode("utf-8")
         out.append(bytes([len(site)]) + site)
         block = _pack_ids(self.identifiers)
         packed = zlib.compress(block, 6)

@@ -62,3 +62,13 @@ def test_similar_json_lists_neighbours_with_signals(demo_copy):
     assert {"domain", "score", "signals"} <= set(rows[0])
     assert rows == sorted(rows, key=lambda r: -r["score"])
     assert run(demo_copy, "similar", "never-seen.org").exit_code == 1
+
+
+def test_signatures_are_rebuilt_when_the_feature_code_changes(demo_copy):
+    assert run(demo_copy, "analyze").exit_code == 0
+    db = open_db(demo_copy)
+    pages = db.execute("SELECT COUNT(*) FROM page_features").fetchone()[0]
+    db.execute("UPDATE analysis_state SET value = '0' WHERE key = 'features_version'")
+    result = run(demo_copy, "analyze")
+    assert "rebuilt from the stored captures" in result.output
+    assert f"analyzed {pages} new page(s)" in result.output

@@ -31,6 +31,9 @@ def analyze(ctx: Context) -> None:
             bar.update(tasks[stage], completed=done, total=total)
 
         summary = run_analysis(ctx.store.db, warc_dir, progress)
+    if summary.rebuilt:
+        console.print("the fingerprint code changed since the last analysis: rebuilt from the "
+                      "stored captures")
     console.print(f"analyzed {summary.pages} new page(s) of {summary.sites} site(s); "
                   f"scored {summary.pairs} candidate pair(s), {summary.mirrors} look like mirrors")
     for problem in summary.unreadable[:10]:

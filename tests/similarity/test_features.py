@@ -116,3 +116,48 @@ def test_hostile_inputs_never_raise():
         assert f.kind in ("content", "empty", "default", "parked", "error", "challenge")
     huge_links = "".join(f"<a href='/p/{i}x{i}'>l</a>" for i in range(20_000))
     assert feats(huge_links).links.size <= 1500
+
+
+def test_parser_worst_cases_stay_bounded():
+    """Shapes that make an HTML5 parser quadratic are normalised first (similarity.dom)."""
+    import time
+
+    cases = (
+        b"<div>" * 100_000,
+        "".join(f"<b a={i}>" for i in range(30_000)).encode() + b"<p>x</p>" * 100,
+        ("<div " + " ".join(f"a{i}" for i in range(200_000)) + ">x").encode(),
+        ("<div " + "".join(f'a{i}=">"' for i in range(100_000)) + ">x").encode(),
+        ("<div " + "".join(f"a{i}</" for i in range(200_000)) + ">x").encode(),
+        "".join(f"<b a={i}>" for i in range(4000)).encode() + b"</x>" * 400_000,
+    )
+    for body in cases:
+        start = time.process_time()
+        feats(body)
+        assert time.process_time() - start < 3.0
+
+
+def test_lexbor_walk_keeps_what_xpath_found():
+    html = (
+        "<html><head><title> Film | Bay </title><link rel='Stylesheet' href='/a.css'>"
+        "<link rel='shortcut icon' href='/f.ico'><link rel=canonical href='https://b.org/x'>"
+        "<meta property='og:site_name' content='FilmBay'><script src='/app.js'></script>"
+        "</head><body><img class=site-logo alt='Film Bay' src=l.png><a href='/x/1'>a</a>"
+        "<map><area href='/y'></map><a>no href</a></body></html>"
+    )
+    f = feats(html)
+    assert f.title == "Film | Bay"
+    assert "sitename:filmbay" in f.identifiers
+    assert {"asset:app.js", "asset:a.css", "canonical:b.org"} <= f.identifiers
+    assert f.asset_urls[-1].endswith("/f.ico")
+    assert f.links.size == 2
+
+
+def test_long_tag_cut_inside_a_script_keeps_the_page():
+    """A false alarm of the long-tag cut (``i<n`` then 600 words) must not eat ``</script>``."""
+    words = " ".join(f"w{i}" for i in range(600))
+    html = f"<p>a</p><script>var x = i<n {words};</script><div class=k>after words</div>"
+    from similarity.dom import scan_html
+
+    dom = scan_html(html)
+    assert dom.text.endswith("after words")
+    assert dom.n_elements == 6  # html head body p script div

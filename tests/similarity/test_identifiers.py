@@ -78,3 +78,12 @@ def test_caps_on_hostile_input():
     page = " ".join(f"t.me/user{i:05d}x" for i in range(5000))
     ids = find_identifiers(page)
     assert 0 < len(ids) <= 20
+
+
+def test_guard_automaton_and_substring_fallback_agree():
+    from similarity.identifiers import GUARDS, present_guards
+
+    page = PAGE + " Bitcoin wallet bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq  İ /E/ x@y.org"
+    assert present_guards(page) == present_guards(page, use_automaton=False)
+    assert present_guards(page.upper()) == present_guards(page)
+    assert {"bitcoin", "wallet", "@"} <= present_guards(page) <= GUARDS

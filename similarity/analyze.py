@@ -8,9 +8,12 @@ rescored.  Pairs between unchanged sites keep their stored scores.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,12 +23,15 @@ from crawler.warc import read_response
 from db.store import utc_now
 from similarity.features import FEATURES_VERSION, PageFeatures, extract_features
 from similarity.lsh import LSHIndex
+from similarity.parallel import extract_many
 from similarity.scoring import PairScore, score_pair
 from similarity.signature import SiteSignature
 from similarity.sqlite_storage import SqliteFrequencyStore
 from similarity.weights import DocumentFrequency
 
 BATCH = 200
+PARALLEL_FROM = 400  # below this, starting worker processes costs more than it saves
+MAX_WORKERS = 4
 Progress = Callable[[str, int, int], None]
 
 
@@ -50,9 +56,14 @@ def new_captures(db: sqlite_utils.Database) -> list[dict]:
         "WHERE f.capture_id IS NULL AND (c.status < 300 OR c.status >= 400) ORDER BY c.id"))
 
 
-def page_features(warc_dir: Path, captures: list[dict], summary: AnalyzeSummary
-                  ) -> Iterator[tuple[dict, PageFeatures | None]]:
-    """Features of each capture read back from its WARC record (None if unreadable)."""
+def page_features(warc_dir: Path, captures: list[dict], summary: AnalyzeSummary,
+                  executor: Executor | None = None) -> Iterator[tuple[dict, PageFeatures | None]]:
+    """Features of each capture read back from its WARC record (None if unreadable).
+
+    With an executor the parsing runs in worker processes (it is CPU-bound);
+    reading the WARC records stays here.
+    """
+    readable, items = [], []
     for capture in captures:
         try:
             stored = read_response(warc_dir / capture["warc_file"], capture["warc_offset"])
@@ -60,8 +71,14 @@ def page_features(warc_dir: Path, captures: list[dict], summary: AnalyzeSummary
             summary.unreadable.append(f"capture {capture['id']}: {exc}")
             yield capture, None
             continue
-        yield capture, extract_features(capture["url"], capture["final_url"],
-                                        capture["content_type"], stored.body, capture["status"])
+        readable.append(capture)
+        items.append((capture["url"], capture["final_url"], capture["content_type"],
+                      stored.body, capture["status"]))
+    if executor is None:
+        features = [extract_features(*item) for item in items]
+    else:
+        features = extract_many(items, executor=executor, chunk_size=25)
+    yield from zip(readable, features, strict=True)
 
 
 def _feature_row(capture: dict, page: PageFeatures | None) -> tuple:
@@ -95,20 +112,28 @@ def fold_pages(db: sqlite_utils.Database, warc_dir: Path, summary: AnalyzeSummar
     """Features of every new capture, stored per page and grouped by site."""
     captures = new_captures(db)
     by_site: dict[str, list[PageFeatures]] = defaultdict(list)
-    for start in range(0, len(captures), BATCH):
-        batch = captures[start:start + BATCH]
-        rows = []
-        for capture, page in page_features(warc_dir, batch, summary):
-            rows.append(_feature_row(capture, page))
-            if page is not None and page.site:
-                by_site[page.site].append(page)
-        with db.atomic():
-            db.conn.executemany(
-                "INSERT INTO page_features (capture_id, site, kind, title, identifiers, "
-                "analyzed_at) VALUES (?, ?, ?, ?, ?, ?)", rows)
-        summary.pages += len(batch)
-        progress("pages", summary.pages, len(captures))
+    workers = min(os.cpu_count() or 1, MAX_WORKERS) if len(captures) >= PARALLEL_FROM else 1
+    with contextlib.ExitStack() as stack:
+        executor = stack.enter_context(ProcessPoolExecutor(workers)) if workers > 1 else None
+        for start in range(0, len(captures), BATCH):
+            _fold_batch(db, warc_dir, captures[start:start + BATCH], summary, by_site, executor)
+            progress("pages", summary.pages, len(captures))
     return by_site
+
+
+def _fold_batch(db: sqlite_utils.Database, warc_dir: Path, batch: list[dict],
+                summary: AnalyzeSummary, by_site: dict[str, list[PageFeatures]],
+                executor: Executor | None) -> None:
+    rows = []
+    for capture, page in page_features(warc_dir, batch, summary, executor):
+        rows.append(_feature_row(capture, page))
+        if page is not None and page.site:
+            by_site[page.site].append(page)
+    with db.atomic():
+        db.conn.executemany(
+            "INSERT INTO page_features (capture_id, site, kind, title, identifiers, "
+            "analyzed_at) VALUES (?, ?, ?, ?, ?, ?)", rows)
+    summary.pages += len(batch)
 
 
 def update_signatures(db: sqlite_utils.Database, by_site: dict[str, list[PageFeatures]],

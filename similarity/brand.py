@@ -17,7 +17,7 @@ _NONWORD = re.compile(r"[^\w\s]+")
 _SPACES = re.compile(r"\s+")
 _COPYRIGHT = re.compile(
     r"(?:\u00a9|\(c\)|copyright)\s*(?:\d{4}\s*(?:[-\u2013]\s*\d{4})?)?\s*[,.]?\s*"
-    r"([^\n.|,;\u00a9]{2,60})",
+    r"([^\n.|,;/\u00a9\u00b7\u2022\u2013\u2014]{2,60})",  # a footer menu is not a brand
     re.IGNORECASE,
 )
 _GENERIC = frozenset(

@@ -33,7 +33,7 @@ def ensure_venv() -> None:
     """Create the venv and install the project (with test extras) when needed."""
     if STAMP.exists() and STAMP.read_text() == _requirements_digest():
         return
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be run by an older python3
         sys.exit("mirrorhunt needs Python 3.11 or newer")
     if not (BIN / "python").exists():
         print(f"creating {VENV}", flush=True)

@@ -161,3 +161,25 @@ def test_long_tag_cut_inside_a_script_keeps_the_page():
     dom = scan_html(html)
     assert dom.text.endswith("after words")
     assert dom.n_elements == 6  # html head body p script div
+
+
+def test_visible_text_same_as_strip_tags():
+    """The walk removes invisible elements itself; the text must be what strip_tags gave,
+    for nested invisible elements, elements past MAX_NODES and the strip_tags fallback."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    from similarity.dom import _INVISIBLE, _MAX_HIDDEN, MAX_NODES, scan_html
+
+    pages = [
+        "<html><head><title>T</title><script>x</script></head><body><p>a<svg><script>s"
+        "</script><text>in svg</text></svg> b<noscript><p>ns</p><style>y</style></noscript>"
+        "<template><script>t</script><p>tp</p></template><div>c<script src=x.js></script>d"
+        "</div></body></html>",
+        "<body><p>x</p><head><p>late head</p></head><svg><title>t</title></svg>z</body>",
+        "<p>v</p>" + "<i>x</i>" * MAX_NODES + "<script>z</script><style>q</style><p>tail</p>",
+        "<p>v</p>" + "<script>1</script><b>w</b>" * (_MAX_HIDDEN + 10),
+    ]
+    for html in pages:
+        tree = LexborHTMLParser(html)
+        tree.strip_tags(_INVISIBLE)
+        assert scan_html(html).text == tree.root.text(deep=True)

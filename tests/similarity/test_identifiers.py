@@ -80,10 +80,26 @@ def test_caps_on_hostile_input():
     assert 0 < len(ids) <= 20
 
 
-def test_guard_automaton_and_substring_fallback_agree():
+def test_guard_table_and_substring_scan_agree():
     from similarity.identifiers import GUARDS, present_guards
 
     page = PAGE + " Bitcoin wallet bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq  İ /E/ x@y.org"
-    assert present_guards(page) == present_guards(page, use_automaton=False)
+    assert present_guards(page) == present_guards(page, fast=False)
     assert present_guards(page.upper()) == present_guards(page)
     assert {"bitcoin", "wallet", "@"} <= present_guards(page) <= GUARDS
+
+
+def test_guard_table_matches_substring_scan_on_awkward_text():
+    """Prefixes common on the page, guards at the very end, non-ASCII and short inputs."""
+    import random
+
+    from similarity.identifiers import GUARDS, present_guards
+
+    cases = ["", "@", "ua-", "xua-", "UA-", "t.m", "his" * 5000 + "histats", "this " * 40 + "ym("]
+    rng = random.Random(7)
+    pieces = sorted(GUARDS) + ["é", "日本", " ", "İ", "ß", "<a>", "T.ME"]
+    for _ in range(500):
+        words = [rng.choice(pieces) for _ in range(rng.randint(1, 6))]
+        cases.append("".join(w[: rng.randint(1, len(w))] for w in words))
+    for text in cases:
+        assert present_guards(text) == present_guards(text, fast=False), text

@@ -267,6 +267,25 @@ class Store:
             [run_id, url, site, kind, msg[:2000], utc_now()],
         )
 
+    def captures_of(self, sites: list[str], limit: int = 20) -> list[dict[str, Any]]:
+        """Latest captures of sites, with what analysis found on them.
+
+        A capture belongs to a site when its final URL does, or when it was
+        requested on the site and redirected away: that is all a domain hop has.
+        """
+        if not sites:
+            return []
+        requested = " OR ".join(
+            "c.url LIKE 'http://' || ? || '/%' OR c.url LIKE 'https://' || ? || '/%' "
+            "OR c.url LIKE '%.' || ? || '/%'" for _ in sites)
+        marks = ", ".join("?" * len(sites))
+        args = [*sites, *(s for site in sites for s in (site, site, site)), limit]
+        return list(self.db.query(
+            "SELECT c.id, c.site, c.url, c.final_url, c.status, c.fetched_at, f.title, f.kind, "
+            "f.identifiers FROM captures c LEFT JOIN page_features f ON f.capture_id = c.id "
+            f"WHERE c.site IN ({marks}) OR {requested} "
+            "ORDER BY c.fetched_at DESC, c.id DESC LIMIT ?", args))
+
     def captured_urls(self, run_id: int) -> set[str]:
         return {
             row[0]

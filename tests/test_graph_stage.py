@@ -70,3 +70,14 @@ def test_graph_export_and_cluster_picture(check_copy, tmp_path):
     assert run(check_copy, "graph", "show", "TorrentKing", "-o", str(picture)).exit_code == 0
     assert picture.read_text().lstrip().startswith(("<?xml", "<svg"))
     assert run(check_copy, "graph", "show", "Nope", "-o", str(picture)).exit_code == 1
+
+
+def test_a_hop_domain_shows_the_captures_requested_on_it(check_copy):
+    from db import Store
+
+    run(check_copy, "analyze")
+    captures = Store(open_db(check_copy)).captures_of(["torrentking.bz"])
+    assert captures and all("torrentking.bz" in c["url"] for c in captures)
+    assert {c["site"] for c in captures} == {"torrentking.vip"}  # where the hops ended
+    shown = run(check_copy, "review", "show", "torrentking.bz").output
+    assert "torrentking.vip" in shown

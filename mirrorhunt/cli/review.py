@@ -75,10 +75,7 @@ def _detail(detail: Any) -> str:
 
 
 def _captures(ctx: Context, site: str) -> list[dict[str, Any]]:
-    return list(ctx.store.db.query(
-        "SELECT c.id, c.status, c.final_url, c.fetched_at, f.title FROM captures c "
-        "LEFT JOIN page_features f ON f.capture_id = c.id WHERE c.site = ? "
-        "ORDER BY c.fetched_at DESC, c.id DESC LIMIT 20", [site]))
+    return ctx.store.captures_of([site])
 
 
 @review.command("show")

@@ -11,6 +11,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from db.review import ReviewError
+from db.store import Store
 from mirrorhunt.web.auth import login_required
 from mirrorhunt.web.base import error_page, redirect, render, site_href, store
 from mirrorhunt.web.cluster import HAVE_DRAW, cluster_picture, draw_service
@@ -21,14 +22,7 @@ PAGES_PER_SIDE = 8
 
 def site_pages(db: Any, sites: list[str], limit: int = PAGES_PER_SIDE) -> list[dict[str, Any]]:
     """Latest captures of ``sites`` with what analysis found on them (title, identifiers)."""
-    if not sites:
-        return []
-    marks = ", ".join("?" * len(sites))
-    rows = list(db.query(
-        "SELECT c.id, c.site, c.url, c.final_url, c.status, c.fetched_at, f.title, f.kind, "
-        f"f.identifiers FROM captures c LEFT JOIN page_features f ON f.capture_id = c.id "
-        f"WHERE c.site IN ({marks}) ORDER BY c.fetched_at DESC, c.id DESC LIMIT ?",
-        [*sites, limit]))
+    rows = Store(db).captures_of(sites, limit)
     for row in rows:
         try:
             row["identifiers"] = [str(i) for i in json.loads(row["identifiers"] or "[]")]

@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.utils.response import get_base_url
 
-from mirrorhunt.domains import DomainError, site_of_url
+from mirrorhunt.domains import site_or_none
 
 MAX_ANCHOR_CHARS = 300
 MAX_URL_CHARS = 4096
@@ -101,19 +101,17 @@ def link_rows(links: list[Link], page_site: str | None) -> list[dict[str, object
     """Rows for the links table: target site and whether it is another site."""
     rows = []
     for link in links:
-        try:
-            site = site_of_url(link.url)
-        except DomainError:
-            site = None
+        site = site_or_none(link.url)
         external = int(site != page_site)
         rows.append({"url": link.url, "anchor": link.anchor, "site": site, "external": external})
     return rows
 
 
-def header_pairs(response: Response) -> list[tuple[str, str]]:
+def header_pairs(headers) -> list[tuple[str, str]]:
+    """Scrapy Headers as (name, value) text pairs, one pair per repeated value."""
     return [
         (name.decode("latin-1"), value.decode("latin-1"))
-        for name, values in response.headers.items()
+        for name, values in headers.items()
         for value in values
     ]
 
@@ -126,7 +124,7 @@ def capture_facts(response: Response) -> dict[str, object]:
     return {
         "final_url": response.url,
         "status": response.status,
-        "headers": json.dumps(header_pairs(response)),
+        "headers": json.dumps(header_pairs(response.headers)),
         "content_type": content_type,
         "body_sha256": hashlib.sha256(response.body).hexdigest(),
         "body_length": len(response.body),

@@ -21,7 +21,7 @@ from crawler.urlrules import (
     url_pattern,
 )
 from db.store import FrontierEntry, Store
-from mirrorhunt.domains import DomainError, host_of, registrable_domain
+from mirrorhunt.domains import DomainError, host_of, registrable_domain, site_or_none
 
 
 @dataclass(frozen=True)
@@ -59,13 +59,6 @@ class Frontier:
         self.seen = store.frontier_keys(run_id)  # saves a write per already-known link
         self.patterns: Counter[tuple[str, str]] = Counter()
         self.reported: Counter[tuple[str, str]] = Counter()
-        self.queued_now = len(store.queued(run_id))
-
-    def site_of(self, url: str) -> str | None:
-        try:
-            return registrable_domain(host_of(url))
-        except DomainError:
-            return None
 
     def admit(self, url: str, depth: int, hops: int) -> FrontierEntry | Refusal | None:
         """A new frontier entry, a Refusal, or None for a URL already seen or over a cap."""
@@ -75,7 +68,7 @@ class Frontier:
         problem = self.check_url(url)
         if problem is not None:
             return problem
-        site = self.site_of(url)
+        site = site_or_none(url)
         assert site is not None  # check_url refused hosts without a site
         if depth > self.limits.max_depth or self.pages[site] >= self.limits.max_pages_per_site:
             return None
@@ -92,7 +85,6 @@ class Frontier:
             return None
         self.pages[site] += 1
         self.patterns[pattern] += 1
-        self.queued_now += 1
         return entry
 
     def check_url(self, url: str) -> Refusal | None:
@@ -124,15 +116,10 @@ class Frontier:
     def retry(self, entry_key: str, url: str) -> FrontierEntry | None:
         """The same page again under another URL, after its first attempt failed."""
         url = canonical_url(url)
-        site = self.site_of(url)
+        site = site_or_none(url)
         if site is None or not self.store.requeue(self.run_id, entry_key, url):
             return None
-        self.queued_now += 1
         return FrontierEntry(url, entry_key, site, 0, 0)
-
-    def settled(self) -> None:
-        """One queued URL reached an outcome (the pipeline stores which)."""
-        self.queued_now = max(0, self.queued_now - 1)
 
     def pending(self) -> list[FrontierEntry]:
         return self.store.queued(self.run_id)

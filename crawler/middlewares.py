@@ -11,19 +11,11 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from crawler.errors import RefusedRequest
+from crawler.extract import header_pairs
 from crawler.urlrules import canonical_url, host_problem, parse_networks
 from crawler.warc import Exchange, WarcRecorder
 from db.connection import data_dir_for
 from mirrorhunt.domains import DomainError, host_of
-
-
-def _text_headers(headers) -> list[tuple[str, str]]:
-    """Scrapy Headers as (name, value) text pairs, one pair per repeated value."""
-    pairs = []
-    for name, values in headers.items():
-        for value in values:
-            pairs.append((name.decode("latin-1"), value.decode("latin-1")))
-    return pairs
 
 
 class ProxyMiddleware:
@@ -105,9 +97,9 @@ class WarcCaptureMiddleware:
         exchange = Exchange(
             url=response.url,
             method=request.method,
-            request_headers=_text_headers(request.headers),
+            request_headers=header_pairs(request.headers),
             status=response.status,
-            response_headers=_text_headers(response.headers),
+            response_headers=header_pairs(response.headers),
             body=response.body,
             ip=str(response.ip_address) if response.ip_address else None,
             fetched_at=datetime.now(UTC),

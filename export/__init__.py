@@ -5,7 +5,7 @@ Pure core, no database: the caller builds :class:`Entry` objects and a
 ``result.refused``.  See docs/export/ for how each consumer loads a list.
 """
 
-from export.api import get_format, render, render_many
+from export.api import get_format, render, render_accepted, render_many
 from export.formats import FORMATS, SUBDOMAIN_COVERING, Format
 from export.header import sanitise
 from export.model import KINDS, Entry, ExportResult, ListMeta, Refusal
@@ -28,6 +28,7 @@ __all__ = [
     "content_hash",
     "get_format",
     "render",
+    "render_accepted",
     "render_many",
     "rpz_serial",
     "sanitise",

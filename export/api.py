@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from export.formats import FORMATS, Format
-from export.model import Entry, ExportResult, ListMeta
+from export.model import Entry, ExportResult, ListMeta, Refusal
 from export.validate import Allowlist, drop_covered, validate
 
 
@@ -44,8 +44,22 @@ def render_many(
     Validation dominates the cost on large lists, and the web subscription
     publishes every format of each new version.
     """
-    formats = [get_format(name) for name in fmt_names]
     accepted, refused = validate(entries, allowlist, covers_subdomains=False)
+    return render_accepted(fmt_names, accepted, refused, meta)
+
+
+def render_accepted(
+    fmt_names: Iterable[str],
+    accepted: list[Entry],
+    refused: list[Refusal],
+    meta: ListMeta,
+) -> dict[str, ExportResult]:
+    """Render entries that :func:`export.validate` accepted (its refusals passed along).
+
+    For a caller that validated once already, e.g. to hash the content for a
+    list version before rendering it.
+    """
+    formats = [get_format(name) for name in fmt_names]
     results: dict[str, ExportResult] = {}
     for fmt in formats:
         kept, dropped = drop_covered(accepted) if fmt.covers_subdomains else (accepted, [])

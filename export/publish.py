@@ -18,7 +18,7 @@ import sqlite_utils
 
 from db.review import ReviewStore
 from db.store import Store, utc_now
-from export.api import render_many
+from export.api import render_accepted
 from export.model import Entry, ExportResult, ListMeta
 from export.validate import Allowlist, validate
 from export.versioning import content_hash, rpz_serial
@@ -68,10 +68,15 @@ def allowlist_of(db: sqlite_utils.Database) -> Allowlist:
     return Allowlist(row["domain"] for row in ReviewStore(db).allowlist())
 
 
-def current_version(db: sqlite_utils.Database, services: Sequence[str] = ()) -> Version:
-    """The list's latest version, recording a new one first if its content changed."""
+def current_version(db: sqlite_utils.Database, services: Sequence[str] = (),
+                    accepted: list[Entry] | None = None) -> Version:
+    """The list's latest version, recording a new one first if its content changed.
+
+    ``accepted`` is the validated list when the caller has it already.
+    """
     name = list_name(services)
-    accepted, _ = validate(collect_entries(db, services), allowlist_of(db))
+    if accepted is None:
+        accepted, _ = validate(collect_entries(db, services), allowlist_of(db))
     digest = content_hash(accepted)
     latest = latest_version(db, name)
     if latest is not None and latest.content_hash == digest:
@@ -173,7 +178,8 @@ def changes_between(db: sqlite_utils.Database, name: str, start: int, end: int
 def export_list(db: sqlite_utils.Database, formats: Iterable[str], services: Sequence[str] = (),
                 expires_hours: int = 24) -> tuple[Version, dict[str, ExportResult]]:
     """Render the list's current version in each format, with its refusals."""
-    version = current_version(db, services)
+    accepted, refused = validate(collect_entries(db, services), allowlist_of(db))
+    version = current_version(db, services, accepted)
     meta = ListMeta(
         name=f"mirrorhunt {list_name(services)}",
         version=version.version,
@@ -182,5 +188,4 @@ def export_list(db: sqlite_utils.Database, formats: Iterable[str], services: Seq
         expires_hours=expires_hours,
         services=tuple(sorted(services)),
     )
-    entries = collect_entries(db, services)
-    return version, render_many(list(formats), entries, meta, allowlist_of(db))
+    return version, render_accepted(list(formats), accepted, refused, meta)

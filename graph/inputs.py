@@ -19,10 +19,9 @@ from urllib.parse import urljoin
 import sqlite_utils
 
 from db.review import ReviewStore
-from mirrorhunt.domains import DomainError, site_of_url
+from mirrorhunt.domains import site_or_none
 
 MAX_SHARERS = 50
-NO_EVIDENCE_KINDS = ("parked", "default", "challenge", "error", "empty")
 
 
 @dataclass
@@ -37,13 +36,6 @@ class GraphInputs:
     def as_kwargs(self) -> dict[str, Any]:
         return {"redirects": self.redirects, "same_ip": self.same_ip,
                 "tls_san": self.tls_san, "links_to": self.links_to}
-
-
-def _safe_site(url: str) -> str | None:
-    try:
-        return site_of_url(url)
-    except (DomainError, ValueError):
-        return None
 
 
 def page_kinds(db: sqlite_utils.Database) -> dict[str, str]:
@@ -87,7 +79,7 @@ def load_redirects(db: sqlite_utils.Database) -> list[tuple]:
     """(from site, to site, status, url) for every hop that crosses sites."""
     found = set()
     for url, status, location in db.execute("SELECT url, status, location FROM redirects"):
-        source, target = _safe_site(url), _safe_site(urljoin(url, location or ""))
+        source, target = site_or_none(url), site_or_none(urljoin(url, location or ""))
         if source and target and source != target:
             found.add((source, target, status, url))
     return sorted(found)

@@ -73,6 +73,22 @@ def registrable_domain(host: str) -> str | None:
     return f"{parts.domain}.{parts.suffix}"
 
 
+def registrable_or_none(host: str) -> str | None:
+    """``registrable_domain`` for hostile input: None where it would raise."""
+    try:
+        return registrable_domain(host)
+    except DomainError:
+        return None
+
+
+def site_or_none(url: str) -> str | None:
+    """``site_of_url`` for hostile input (links, redirects): None where it would raise."""
+    try:
+        return site_of_url(url)
+    except DomainError:
+        return None
+
+
 def is_public_suffix(host: str) -> bool:
     """True when the host is itself a public suffix (``co.uk``, ``netlify.app``)."""
     host = normalise_host(host)

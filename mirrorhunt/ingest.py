@@ -171,10 +171,14 @@ def _parse_record(record, skipped: list[str]) -> ParsedCapture | None:
     return ParsedCapture(capture, link_rows(links, site), location)
 
 
-def ingest_warc(store: Store, db_path: Path, path: Path) -> IngestResult:
-    """Check, copy and import one WARC file; a file already imported is skipped."""
+def ingest_warc(store: Store, db_path: Path, path: Path,
+                parsed: tuple[list[ParsedCapture], list[str]] | None = None) -> IngestResult:
+    """Check, copy and import one WARC file; a file already imported is skipped.
+
+    ``parsed`` is :func:`parse_warc`'s result when the caller checked the file already.
+    """
     path = Path(path)
-    captures, skipped = parse_warc(path)
+    captures, skipped = parsed if parsed is not None else parse_warc(path)
     digest = _sha256(path)
     result = IngestResult(path, skipped=skipped)
     if store.db.execute("SELECT 1 FROM warc_files WHERE sha256 = ?", [digest]).fetchone():

@@ -149,9 +149,7 @@ def update_signatures(db: sqlite_utils.Database, by_site: dict[str, list[PageFea
                 sig = SiteSignature(site)
             for page in pages:
                 sig.add(page)
-            df.add_site(sig)
-            db.execute("INSERT OR IGNORE INTO sites (domain, first_seen, last_seen) "
-                       "VALUES (?, ?, ?)", [site, utc_now(), utc_now()])
+            df.add_site(sig)  # the site row exists: its captures were stored with it
             _save_signature(db, sig)
             changed.append(sig)
     return changed

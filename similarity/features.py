@@ -13,7 +13,7 @@ from urllib.parse import urljoin, urlsplit
 
 import numpy as np
 
-from mirrorhunt.domains import DomainError, host_of, site_of_url
+from mirrorhunt.domains import DomainError, host_of, site_or_none
 
 from . import pagekind
 from .brand import brand_candidates
@@ -58,13 +58,6 @@ def _asset_name(url: str) -> str | None:
     return name[:80] if name else None
 
 
-def _safe_site(url: str) -> str | None:
-    try:
-        return site_of_url(url)
-    except DomainError:
-        return None
-
-
 def _safe_host(url: str) -> str:
     try:
         return host_of(url)
@@ -101,7 +94,7 @@ def asset_features(url: str, final_url: str, content_type: str | None, body: byt
     return PageFeatures(
         url,
         final_url or url,
-        _safe_site(final_url or url),
+        site_or_none(final_url or url),
         pagekind.ASSET,
         identifiers=frozenset(ids),
     )
@@ -109,11 +102,11 @@ def asset_features(url: str, final_url: str, content_type: str | None, body: byt
 
 def _references(url: str, final_url: str, site: str | None, canonical: str) -> set[str]:
     refs = set()
-    origin = _safe_site(url)
+    origin = site_or_none(url)
     if origin and site and origin != site:
         refs.add(f"redirect:{origin}")
     if canonical:
-        target = _safe_site(urljoin(final_url, canonical))
+        target = site_or_none(urljoin(final_url, canonical))
         if target and site and target != site:
             refs.add(f"canonical:{target}")
     return refs
@@ -134,7 +127,7 @@ def extract_features(
     final_url = final_url or url
     if not _is_html(content_type, body or b""):
         return asset_features(url, final_url, content_type, body or b"")
-    site = _safe_site(final_url)
+    site = site_or_none(final_url)
     host = _safe_host(final_url)
     html = decode_body(body or b"", content_type)
     dom = scan_html(html)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit
 
-from mirrorhunt.domains import DomainError, registrable_domain
+from mirrorhunt.domains import registrable_or_none
 
 MAX_LINKS = 1500
 _DIGITS = re.compile(r"\d+")
@@ -26,13 +26,6 @@ def normalise_path(path: str, query: str) -> str:
         return path
     keys = sorted({part.split("=", 1)[0].lower() for part in query.split("&") if part})
     return path + "?" + "&".join(_DIGITS.sub("0", k) for k in keys[:10])
-
-
-def _site(host: str) -> str | None:
-    try:
-        return registrable_domain(host)
-    except DomainError:
-        return None
 
 
 def split_links(
@@ -58,10 +51,10 @@ def split_links(
             continue
         if not host:
             continue
-        if host == own_host or (own_site is not None and _site(host) == own_site):
+        if host == own_host or (own_site is not None and registrable_or_none(host) == own_site):
             internal.append((parts.path, parts.query))
             continue
-        site = _site(host)
+        site = registrable_or_none(host)
         if site:
             outbound.add(site)
     return _normalise_all(internal), outbound

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
-from mirrorhunt.domains import DomainError, registrable_domain
+from mirrorhunt.domains import registrable_or_none
 from similarity.scoring import MIRROR_SCORE
 
 
@@ -55,21 +55,15 @@ class MarginReport:
         return [m for m in self.sites if m.status(self.threshold) in ("MISSED", "WRONG")]
 
 
-def _site(domain: str) -> str | None:
-    try:
-        return registrable_domain(domain)
-    except DomainError:
-        return None
-
-
 def families(labels: dict) -> dict[str, set[str]]:
     """Service -> the sites labelled as it (its blocked domains and its mirrors)."""
     result: dict[str, set[str]] = {}
     for row in labels.get("blocked", []):
-        result.setdefault(row["service"], set()).add(_site(row["domain"]) or row["domain"])
+        site = registrable_or_none(row["domain"]) or row["domain"]
+        result.setdefault(row["service"], set()).add(site)
     for domain, service in labels.get("truth", {}).items():
         if service is not None:
-            result.setdefault(service, set()).add(_site(domain) or domain)
+            result.setdefault(service, set()).add(registrable_or_none(domain) or domain)
     return result
 
 
@@ -92,7 +86,7 @@ def margins(db: sqlite_utils.Database, labels: dict, threshold: float = MIRROR_S
         "SELECT site FROM site_signatures WHERE evidence_pages > 0")}
     report = MarginReport(threshold)
     for domain, service in sorted(labels.get("truth", {}).items()):
-        site = _site(domain)
+        site = registrable_or_none(domain)
         if site is None:
             continue
         scores = _scores(db, site)

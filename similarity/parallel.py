@@ -28,7 +28,9 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 
 import numpy as np
 
-from .features import PageFeatures, _safe_site, extract_features
+from mirrorhunt.domains import site_or_none
+
+from .features import PageFeatures, extract_features
 from .signature import SiteSignature
 
 Item = Sequence  # (url, final_url, content_type, body[, status])
@@ -139,7 +141,7 @@ def build_signatures(
     by_site: dict[str, list[Item]] = {}
     for item in items:
         final = item[1] or item[0]
-        by_site.setdefault(_safe_site(final) or final, []).append(item)
+        by_site.setdefault(site_or_none(final) or final, []).append(item)
     tasks: list[list[tuple[str, list[Item]]]] = [[]]
     size = 0
     for key, pages in by_site.items():

@@ -26,7 +26,7 @@ from crawler.tls import certificate_facts
 from crawler.urlrules import parse_networks
 from db import Store, open_db
 from db.store import FrontierEntry, utc_now
-from mirrorhunt.domains import DomainError, host_of, registrable_domain
+from mirrorhunt.domains import host_of, registrable_domain, site_or_none
 
 
 def limits_from(settings) -> Limits:
@@ -112,9 +112,8 @@ class SitesSpider(scrapy.Spider):
     def parse(self, response: Response) -> Iterator[Any]:
         meta = response.meta
         depth, hops = meta["mh_depth"], meta["mh_hops"]
-        site = self._site(response.url)
+        site = site_or_none(response.url)
         links = list(iter_links(response, self.max_links))
-        self.frontier.settled()
         yield self._capture_item(response, site, links)
         yield from self._redirect_candidates(meta.get("mirrorhunt_hops", []), hops)
         if site is None:
@@ -132,7 +131,7 @@ class SitesSpider(scrapy.Spider):
         """The home page's own icons, scripts and stylesheets: owner evidence."""
         requests = []
         for url in asset_urls(response, self.max_assets):
-            if self._site(url) == site:
+            if site_or_none(url) == site:
                 for out in self.follow(url, 1, hops):
                     if isinstance(out, scrapy.Request):
                         out.meta["mh_asset"] = True
@@ -167,14 +166,14 @@ class SitesSpider(scrapy.Spider):
     def _redirect_candidates(self, hops: list[dict], start_hops: int) -> Iterator[Any]:
         """Each hop of a redirect chain that lands on another site names a candidate."""
         for previous, hop in zip(hops, hops[1:], strict=False):
-            source, target = self._site(previous["url"]), self._site(hop["url"])
+            source, target = site_or_none(previous["url"]), site_or_none(hop["url"])
             if target and target != source:
                 start_hops = self.site_hops.get(source or "", start_hops) + 1
                 yield from self._discover(hop["url"], target, "redirect", previous["url"],
                                           start_hops, crawl=False)
 
     def _follow_link(self, url: str, page_site: str, depth: int, hops: int) -> Iterator[Any]:
-        target = self._site(url)
+        target = site_or_none(url)
         if target is None:
             yield from self.follow(url, depth + 1, hops)  # records refusals of IP hosts
         elif target == page_site:
@@ -204,7 +203,6 @@ class SitesSpider(scrapy.Spider):
         request = failure.request
         meta = request.meta
         kind, message = classify(failure)
-        self.frontier.settled()
         self.crawler.stats.inc_value(f"mirrorhunt/errors/{kind}")
         key = meta.get("frontier_key")
         retry = None
@@ -212,7 +210,8 @@ class SitesSpider(scrapy.Spider):
             retry = self._fallback(key, meta)
         # With a retry queued the frontier entry stays open; its outcome decides.
         error_key = None if retry is not None else key
-        yield ErrorItem(self.run_id, error_key, request.url, self._site(request.url), kind, message)
+        site = site_or_none(request.url)
+        yield ErrorItem(self.run_id, error_key, request.url, site, kind, message)
         if retry is not None:
             yield retry
 
@@ -230,12 +229,6 @@ class SitesSpider(scrapy.Spider):
             status = "finished" if reason == "finished" else "interrupted"
             self.store.finish_run(self.run_id, status, self.crawler.stats.get_stats())
 
-    @staticmethod
-    def _site(url: str) -> str | None:
-        try:
-            return registrable_domain(host_of(url))
-        except DomainError:
-            return None
 
 
 def _other_scheme(url: str) -> str:

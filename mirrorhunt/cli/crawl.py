@@ -86,8 +86,7 @@ def ingest(ctx: Context, files: tuple[Path, ...]) -> None:
     """Import captures from WARC files (Webrecorder, Browsertrix, wget --warc-file)."""
     from mirrorhunt.ingest import ingest_warc, parse_warc
 
-    for path in files:  # check every file before storing any
-        parse_warc(path)
-    for path in files:
-        result = ingest_warc(ctx.store, ctx.db_path, path)
+    parsed = [parse_warc(path) for path in files]  # check every file before storing any
+    for path, records in zip(files, parsed, strict=True):
+        result = ingest_warc(ctx.store, ctx.db_path, path, records)
         console.print(safe_text(result.describe()))

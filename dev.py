@@ -6,7 +6,8 @@
     python3 dev.py lint    # ruff
     python3 dev.py bench   # the benchmarks in bench/
 
-The virtual environment is (re)installed when pyproject.toml changes.
+The virtual environment is (re)installed when pyproject.toml, setup.py or the C
+source of the optional compiled module (similarity/_speedups.c) changes.
 """
 
 from __future__ import annotations
@@ -25,8 +26,15 @@ STAMP = VENV / ".mirrorhunt-installed"
 NO_TESTS_COLLECTED = 5
 
 
+INSTALL_INPUTS = ("pyproject.toml", "setup.py", "similarity/_speedups.c")
+"""Files whose change needs a reinstall: dependencies, and the compiled module's source."""
+
+
 def _requirements_digest() -> str:
-    return hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    digest = hashlib.sha256()
+    for name in INSTALL_INPUTS:
+        digest.update((ROOT / name).read_bytes())
+    return digest.hexdigest()
 
 
 def ensure_venv() -> None:

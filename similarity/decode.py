@@ -124,28 +124,45 @@ def _bom(body: bytes) -> str | None:
     return None
 
 
-def _decode(body: bytes, content_type: str | None) -> str:
-    # A header that says utf-8 on a page that is not is common: fall through.
-    return (
-        _try(body, header_charset(content_type))
-        or _try(body, meta_charset(body))
-        or _try(body, "utf-8")
-        or _dammit(body)
-    )
+def _decode(body: bytes, content_type: str | None) -> tuple[str, str | None]:
+    """The text, and the codec that decoded it strictly (None when guessed)."""
+    for codec in (header_charset(content_type), meta_charset(body), "utf-8"):
+        text = _try(body, codec)
+        if text:
+            return text, codec
+    return _dammit(body), None
 
 
-def decode_body(body: bytes, content_type: str | None = None) -> str:
-    """Decode a response body to text; never raises, strips NUL and C0 controls."""
+def _decode_page(body: bytes, content_type: str | None) -> tuple[str, bytes | None]:
+    """The text, and the bytes it was strictly decoded from when they were UTF-8."""
     if not body:
-        return ""
+        return "", b""
     body = body[:MAX_BYTES]
     text = _bom(body)
     head = body[:1024]
     wide = text is not None or head.count(b"\x00") * 8 > len(head)  # UTF-16/32 or binary
     if wide:
-        text = text if text is not None else _decode(body, content_type)
-        return _CONTROLS.sub(" ", text.replace("\x00", ""))
-    return _decode(body.translate(None, _CONTROL_BYTES), content_type)
+        text = text if text is not None else _decode(body, content_type)[0]
+        return _CONTROLS.sub(" ", text.replace("\x00", "")), None
+    cleaned = body.translate(None, _CONTROL_BYTES)
+    text, codec = _decode(cleaned, content_type)
+    return text, cleaned if codec == "utf-8" else None
+
+
+def decode_body(body: bytes, content_type: str | None = None) -> str:
+    """Decode a response body to text; never raises, strips NUL and C0 controls."""
+    return _decode_page(body, content_type)[0]
+
+
+def decode_page(body: bytes, content_type: str | None = None) -> tuple[str, bytes]:
+    """The text of a body (see :func:`decode_body`) and the same text as UTF-8.
+
+    The parser and the identifier scan read UTF-8; for the usual page, which
+    is UTF-8 already, that is the cleaned body itself rather than an encode
+    of the decoded text (0.1 ms of a 100 KB page).
+    """
+    text, utf8 = _decode_page(body, content_type)
+    return text, utf8 if utf8 is not None else text.encode("utf-8", "replace")
 
 
 def parse_html(text: str) -> etree._Element | None:

@@ -12,31 +12,30 @@ one pass over the tree instead of nine.
 
 Bounds: the structure walk stops after ``MAX_NODES`` elements; a cheaper
 tag-only walk goes on collecting links and assets (what the XPath queries
-used to find on the whole page), with at most ``MAX_LINKS`` links.
+used to find on the whole page), with at most ``MAX_LINKS`` links.  The page
+is defused first (:mod:`similarity.defuse`).
 
-Lexbor's parse is quadratic in two hostile shapes that libxml2 bounds: open
-elements nested thousands deep (``<div>`` × 50,000: 3.2 s) and one tag with
-thousands of distinct attributes (20,000: 0.6 s; a 2 MB tag would take
-minutes; libxml2 too is quadratic there).  :func:`_defused` removes both in
-linear time before lexbor sees the page; a page so repaired may get
-slightly different structure shingles than a clean parse would give, but
-no ordinary page takes that path.
+The walk exists twice: :func:`walk_compiled` in C (``_speedups.c``, built
+where a compiler exists) and :func:`walk_python` through selectolax's API.
+They return the same thing (checked on a probe page at import, and page by
+page in the tests); the C one costs 0.3 ms a 100 KB page instead of 2 ms.
 """
 
 from __future__ import annotations
 
-import re
+import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import islice
 
 import mmh3
 import numpy as np
-from lxml import etree
 from selectolax.lexbor import LexborHTMLParser
 
-from .decode import parse_html
+from .compiled import speedups as _speedups
+from .defuse import defused
 from .links import MAX_LINKS
-from .shingles import _fmix64
+from .shingles import _fmix64, distinct
 
 MAX_NODES = 6000
 MAX_ASSETS = 30
@@ -50,65 +49,6 @@ _SPECIAL = _WANTED | _HIDDEN
 _MAX_HIDDEN = 256
 """Invisible elements removed one by one; past this, lexbor's ``strip_tags`` (C) removes them."""
 _DIGITS = str.maketrans("0123456789", "0000000000")
-_MAX_TAG_WORK = 200_000_000
-"""Start tags × all tags above which libxml2 repairs the page first (see _defused)."""
-# One attribute as the HTML tokenizer reads it: a name (quotes and "<" are name
-# characters; a leading "=" too), then optionally "=" and a value, which is
-# quoted only when its first character is a quote, then separators.  A stray
-# quote (``class="x>`` … ``"``) therefore pairs up exactly as in a browser.
-# HTML white space only: U+00A0 and other Unicode spaces are name characters.
-_NAME = r"(?:=[^\t\n\f\r />=]*+|[^\t\n\f\r />=]++)"
-_VALUE = r"""(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+(?:"[^"]*+"|'[^']*+'|[^\t\n\f\r >]*+))?+"""
-_UNIT = f"(?:{_NAME}{_VALUE}[\\t\\n\\f\\r /]*+)"
-_OPEN = r"<[A-Za-z][^\t\n\f\r />]*+[\t\n\f\r /]*+"
-# A start tag with 512+ attributes; it is cut to its first 256.
-_LONG_TAG = re.compile(f"{_OPEN}{_UNIT}{{512}}{_UNIT}*+")
-_TAG_HEAD = re.compile(f"{_OPEN}{_UNIT}{{0,256}}")
-_RAW_TEXT = frozenset(
-    ["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript"]
-)
-_END_TAG = re.compile(r"</([A-Za-z][^\s/<>]{0,30})")
-
-
-def _cut_tag(match: re.Match[str]) -> str:
-    """The tag's first 256 attributes, closed, then every end tag the cut part held.
-
-    A false alarm inside a script (``i<n`` then 512 words and no ``>``) must
-    not swallow ``</script``, or the rest of the page would become script
-    text: the end tags of raw-text elements in the removed part are kept
-    (each name once, so a hostile tag full of ``</x`` adds nothing).
-    """
-    text = match.group(0)
-    head = _TAG_HEAD.match(text)
-    kept = head.group(0) if head else "<"
-    names = (name.lower() for name in _END_TAG.findall(text, len(kept)))
-    ends = "".join(f"</{name}>" for name in dict.fromkeys(names) if name in _RAW_TEXT)
-    return f"{kept}>{ends}"
-
-
-def _defused(html: str) -> str:
-    """The page with the shapes that make lexbor (and libxml2) quadratic removed.
-
-    A start tag of 512+ attributes (read as the tokenizer reads them, so a
-    quoted value is part of one attribute whatever it holds) is cut to its
-    first 256; the cut never falls inside a quoted value.
-
-    Tree construction costs up to (depth of open elements) per tag, and
-    depth is at most the number of start tags, so when start tags × all
-    tags exceeds ``_MAX_TAG_WORK`` (about 0.3 s of the worst case; a 100 KB
-    page is at 1e7, the corpus maximum 1.2e7) libxml2 repairs the page
-    first: it caps nesting at 256 and drops unmatched end tags.  A start-tag
-    difference alone would not do: ``<b>`` × 4,000 then ``</x>`` × 400,000
-    balances the counts and takes seconds.  Both checks are linear.
-    """
-    if _LONG_TAG.search(html):
-        html = _LONG_TAG.sub(_cut_tag, html)
-    tags = html.count("<")
-    # start tags <= all tags, so the second count is needed only past the square root
-    if tags * tags > _MAX_TAG_WORK and (tags - html.count("</")) * tags > _MAX_TAG_WORK:
-        root = parse_html(html)
-        html = etree.tostring(root, method="html", encoding="unicode") if root is not None else ""
-    return html
 
 
 @dataclass(slots=True)
@@ -217,42 +157,84 @@ def _first(value: str | None) -> str:
     return value.strip()[:300] if value else ""
 
 
-def _paths_to_hashes(paths: set[tuple[int, int, int]]) -> np.ndarray:
-    if not paths:
+def _structure_hashes(labels: np.ndarray, parents: np.ndarray) -> np.ndarray:
+    """Distinct hashes of the (grandparent, parent, element) label triples.
+
+    ``parents[i]`` is the index of element i's parent, -1 at the top; a
+    missing ancestor's label counts as 0.
+    """
+    if labels.size == 0:
         return _EMPTY
-    arr = np.array(sorted(paths), dtype=np.uint64)
+    label = np.append(labels, 0).astype(np.uint64)  # index -1: no ancestor
+    parent = parents.astype(np.intp)
+    grand = np.append(parent, -1)[parent]
     with np.errstate(over="ignore"):
-        acc = arr[:, 0] * np.uint64(0x9E3779B97F4A7C15)
-        acc = acc + arr[:, 1] * np.uint64(0xC2B2AE3D27D4EB4F) + arr[:, 2]
+        acc = label[grand] * np.uint64(0x9E3779B97F4A7C15)
+        acc = acc + label[parent] * np.uint64(0xC2B2AE3D27D4EB4F) + label[:-1]
         mixed = _fmix64(acc)
-    return np.unique((mixed >> np.uint64(32)).astype(np.uint32))
+    return distinct((mixed >> np.uint64(32)).astype(np.uint32))
 
 
-def scan_html(html: str, max_nodes: int = MAX_NODES) -> DomScan | None:
+def _utf8(html: str) -> bytes:
+    return html.encode("utf-8", "replace")
+
+
+@dataclass(slots=True)
+class _Walked:
+    """What a walk of the tree found; both walks below return exactly this."""
+
+    labels: np.ndarray  # uint32, one per node in document order, at most max_nodes
+    parents: np.ndarray  # int32 index into labels, -1 at the top
+    found: _Collector
+    title: str | None
+    text: str
+
+
+def scan_html(html: str, max_nodes: int = MAX_NODES, raw: bytes | None = None) -> DomScan | None:
     """Parse once and walk once; None for an empty document.  Never raises.
 
     Structure shingles are hashes of root-ward tag paths of length 3 (with
     class/id tokens).  Text, attribute values other than class/id, and
     script/style contents never enter: two sites with the same template and
     different content get the same structure, which is exactly why structure
-    alone is not proof.
+    alone is not proof.  ``raw`` is ``html`` as UTF-8 when the caller has it.
     """
     if not html or html.isspace():
         return None
     try:
-        tree = LexborHTMLParser(_defused(html))
+        tree = LexborHTMLParser(defused(raw if raw is not None else _utf8(html)))
         root = tree.root
-        return _walk(tree, root, max_nodes) if root is not None else None
+        if root is None:
+            return None
+        walked = _walk(tree, root, max_nodes)
     except Exception:  # noqa: BLE001 - a hostile page must not take the analysis down
         return None
+    found = walked.found
+    return DomScan(
+        structure=_structure_hashes(walked.labels, walked.parents),
+        n_elements=int(walked.labels.size),
+        title=_first(walked.title),
+        site_name=_first(found.site_name),
+        logo_alt=_first(found.logo_alt),
+        canonical=_first(found.canonical),
+        hrefs=found.hrefs,
+        scripts=found.scripts + found.styles,
+        icons=found.icons,
+        text=walked.text,
+    )
 
 
-def _walk(tree: LexborHTMLParser, root, max_nodes: int) -> DomScan:
-    parents: dict[int, tuple[int, int]] = {}
-    paths: set[tuple[int, int, int]] = set()  # pages repeat a few dozen paths
-    add_path = paths.add
+def walk_python(tree: LexborHTMLParser, root, max_nodes: int = MAX_NODES) -> _Walked:
+    """The walk through selectolax's Python API: the reference, and the fallback.
+
+    Used where the compiled walk (``similarity._speedups``) was not built; both
+    give the same result, which the test suite checks page by page.
+    """
+    labels: list[int] = []
+    parents: list[int] = []
+    index: dict[int, int] = {}  # mem_id -> position in labels
+    index_get = index.get
     cache_get = _label_cache.get
-    parents_get = parents.get
     found = _Collector()
     collect = found.add
     hrefs = found.hrefs
@@ -260,10 +242,11 @@ def _walk(tree: LexborHTMLParser, root, max_nodes: int) -> DomScan:
     title: str | None = None
     nodes = root.traverse(include_text=False)
     # Hot loop (~2,000 elements a page): every attribute lookup and branch counts.
-    # The root's parent is the document node, never None.
     for node in islice(nodes, max_nodes):
-        attrs = node.attributes
         tag = node.tag
+        if tag is None:  # CDATA in svg/math: not an element, no label
+            continue
+        attrs = node.attributes
         if attrs:
             cls = attrs.get("class")
             ident = attrs.get("id")
@@ -293,15 +276,9 @@ def _walk(tree: LexborHTMLParser, root, max_nodes: int) -> DomScan:
                         title = node.text() or None
                 elif tag in _HIDDEN and len(hidden) <= _MAX_HIDDEN:
                     hidden.append(node)
-        entry = parents_get(node.parent.mem_id)
-        if entry is None:
-            parents[node.mem_id] = (h, 0)
-            add_path((0, 0, h))
-        else:
-            ph = entry[0]
-            parents[node.mem_id] = (h, ph)
-            add_path((entry[1], ph, h))
-    n = len(parents)
+        index[node.mem_id] = len(labels)
+        labels.append(h)
+        parents.append(index_get(node.parent.mem_id, -1))
     for node in nodes:  # past the cap: links, assets and title only, from the whole page
         tag = node.tag
         if tag in _SPECIAL:
@@ -321,16 +298,97 @@ def _walk(tree: LexborHTMLParser, root, max_nodes: int) -> DomScan:
             node.decompose(recursive=False)
     else:
         tree.strip_tags(_INVISIBLE)
-    text = root.text(deep=True)
-    return DomScan(
-        structure=_paths_to_hashes(paths),
-        n_elements=n,
-        title=_first(title),
-        site_name=_first(found.site_name),
-        logo_alt=_first(found.logo_alt),
-        canonical=_first(found.canonical),
-        hrefs=found.hrefs,
-        scripts=found.scripts + found.styles,
-        icons=found.icons,
+    return _Walked(
+        labels=np.array(labels, dtype=np.uint32),
+        parents=np.array(parents, dtype=np.int32),
+        found=found,
+        title=title,
+        text=root.text(deep=True),
+    )
+
+
+_HIDDEN_NAMES = tuple(name.encode() for name in _INVISIBLE)
+_WANTED_NAMES = tuple(name.encode() for name in sorted(_WANTED))
+
+
+def walk_compiled(tree: LexborHTMLParser, root, max_nodes: int = MAX_NODES) -> _Walked:
+    """The same walk in C (``similarity/_speedups.c``); the tree is left unchanged.
+
+    Labels still come from :func:`_label_hash`, once per distinct raw
+    tag/class/id, so the normalisation lives in one place.
+    """
+    labels, parents, hrefs, specials, title, text = _speedups.walk(
+        root.mem_id,
+        root.parent.mem_id,  # the document: lexbor's text buffers are given back to it
+        max_nodes,
+        MAX_LINKS,
+        _label_hash,
+        _HIDDEN_NAMES,
+        _WANTED_NAMES,
+    )
+    found = _Collector()
+    found.hrefs = hrefs
+    for tag, attrs in specials:
+        found.add(tag, attrs)
+    return _Walked(
+        labels=np.frombuffer(labels, dtype=np.uint32),
+        parents=np.frombuffer(parents, dtype=np.int32),
+        found=found,
+        title=title,
         text=text,
     )
+
+
+_PROBE = (
+    "<!DOCTYPE html><html><head><title>T<b>x</b></title><meta property=og:site_name "
+    "content='S'><link rel='stylesheet icon' href=/s.css><script src=/a.js>var x='<p>'"
+    "</script><style>p{}</style></head><body class='b 12' id=x-3><!-- c --><p>Ünïcode "
+    "<a href=/l?a=1>l</a><a href>e</a><a name=n>n</a><map><area href=/r></map>"
+    "<img class=logo alt='A'><svg><title>no</title><![CDATA[x<y]]></svg><noscript>n"
+    "</noscript><template><i>t</i></template><div data-x id=d><span>s</span></div></body>"
+    "</html>"
+)
+
+
+def _compiled_walk() -> Callable[..., _Walked] | None:
+    """The C walk when it was built, selectolax exports what it reads, and it agrees.
+
+    A selectolax release whose lexbor changed the functions' meaning would
+    show here as a disagreement on a small probe page: the Python walk is
+    then used, with a warning, rather than features that differ by machine.
+    """
+    if _speedups is None:
+        return None
+    import selectolax.lexbor
+
+    try:
+        _speedups.bind(selectolax.lexbor.__file__)
+        tree = LexborHTMLParser(_PROBE)
+        fast = walk_compiled(tree, tree.root)
+        tree = LexborHTMLParser(_PROBE)
+        slow = walk_python(tree, tree.root)
+    except (ImportError, OSError, RuntimeError, ValueError) as exc:
+        warnings.warn(f"compiled DOM walk unavailable ({exc}); using the Python walk", stacklevel=2)
+        return None
+    if _walk_key(fast) != _walk_key(slow):
+        warnings.warn(
+            "compiled DOM walk disagrees with selectolax on a probe page; using the Python walk",
+            stacklevel=2,
+        )
+        return None
+    return walk_compiled
+
+
+def _walk_key(walked: _Walked) -> tuple:
+    """Everything a walk returns, comparable (used to check one walk against the other)."""
+    found = walked.found
+    return (
+        walked.labels.tolist(),
+        walked.parents.tolist(),
+        walked.title,
+        walked.text,
+        tuple(getattr(found, name) for name in _Collector.__slots__),
+    )
+
+
+_walk = _compiled_walk() or walk_python

@@ -17,13 +17,13 @@ from mirrorhunt.domains import DomainError, host_of, site_or_none
 
 from . import pagekind
 from .brand import brand_candidates
-from .decode import decode_body
+from .decode import decode_page
 from .dom import MAX_NODES, scan_html  # noqa: F401 - MAX_NODES re-exported
 from .identifiers import favicon_hash, find_identifiers, sha256_hex
 from .links import split_links
 from .shingles import set_hashes, text_shingles
 
-FEATURES_VERSION = 3
+FEATURES_VERSION = 4
 """Bumped whenever features change for the same page; stored signatures are then rebuilt."""
 
 _EMPTY = np.zeros(0, dtype=np.uint32)
@@ -129,15 +129,15 @@ def extract_features(
         return asset_features(url, final_url, content_type, body or b"")
     site = site_or_none(final_url)
     host = _safe_host(final_url)
-    html = decode_body(body or b"", content_type)
-    dom = scan_html(html)
+    html, raw = decode_page(body or b"", content_type)  # raw: UTF-8, for lexbor and ids
+    dom = scan_html(html, raw=raw)
     if dom is None:
         return PageFeatures(url, final_url, site, pagekind.EMPTY)
     structure, n_elements, title, text = dom.structure, dom.n_elements, dom.title, dom.text
     site_name, scripts = dom.site_name, dom.scripts
     kind = pagekind.classify(title, text, html[: pagekind.HEAD_CHARS], n_elements, status)
     internal, outbound = split_links(dom.hrefs, final_url, host, site)
-    ids = find_identifiers(html)
+    ids = find_identifiers(html, raw)
     ids |= {f"asset:{name}" for name in map(_asset_name, scripts) if name}
     ids |= _references(url, final_url, site, dom.canonical)
     if title:

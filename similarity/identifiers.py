@@ -23,6 +23,9 @@ from collections.abc import Iterator
 import mmh3
 import numpy as np
 
+from .compiled import speedups as _speedups
+from .shingles import distinct
+
 MAX_IDS_PER_KIND = 20
 _SCAN_CHARS = 600_000
 
@@ -64,59 +67,59 @@ ID_CLASSES: dict[str, str] = {
 # Every pattern starts with a literal so the regex engine can skip ahead
 # (a leading \b or IGNORECASE makes it try every position: 30x slower).
 # Word boundaries are checked afterwards on the preceding character.
-_PATTERNS: list[tuple[str, str, re.Pattern[str]]] = [
-    ("ua-", "ga", re.compile(r"(UA-\d{4,10})-\d{1,4}\b")),
-    ("gtag", "ga4", re.compile(r"""gtag/js\?id=(G-[A-Z0-9]{6,12})\b""")),
-    ("gtag", "ga4", re.compile(r"""gtag\(\s*['"]config['"]\s*,\s*['"](G-[A-Z0-9]{6,12})\b""")),
-    ("measurementid", "ga4", re.compile(r"""measurementId['"]?\s*:\s*['"](G-[A-Z0-9]{6,12})\b""")),
-    ("gtm-", "gtm", re.compile(r"(GTM-[A-Z0-9]{4,9})\b")),
-    ("pub-", "adsense", re.compile(r"ca-(pub-\d{10,20})\b")),
-    ("yandex", "ym", re.compile(r"mc\.yandex\.(?:ru|com|by|kz|ua)/watch/(\d{5,12})")),
-    ("ym(", "ym", re.compile(r"""ym\(\s*(\d{5,12})\s*,\s*['"]init""")),
-    ("metrika", "ym", re.compile(r"Ya\.Metrika2?\(\s*\{\s*id\s*:\s*(\d{5,12})")),
-    ("yacounter", "ym", re.compile(r"yaCounter(\d{5,12})\b")),
-    ("histats", "histats", re.compile(r"Histats\.start['\"]?\s*,?\s*['\"]?\s*1\s*,\s*(\d{4,10})")),
-    ("fbq", "fbpixel", re.compile(r"""fbq\(\s*['"]init['"]\s*,\s*['"](\d{10,20})""")),
-    ("facebook.com/tr", "fbpixel", re.compile(r"facebook\.com/tr/?\?id=(\d{10,20})")),
+_PATTERNS: list[tuple[str, str, re.Pattern[bytes]]] = [
+    ("ua-", "ga", re.compile(rb"(UA-\d{4,10})-\d{1,4}\b")),
+    ("gtag", "ga4", re.compile(rb"""gtag/js\?id=(G-[A-Z0-9]{6,12})\b""")),
+    ("gtag", "ga4", re.compile(rb"""gtag\(\s*['"]config['"]\s*,\s*['"](G-[A-Z0-9]{6,12})\b""")),
+    ("measurementid", "ga4", re.compile(rb"""measurementId['"]?\s*:\s*['"](G-[A-Z0-9]{6,12})\b""")),
+    ("gtm-", "gtm", re.compile(rb"(GTM-[A-Z0-9]{4,9})\b")),
+    ("pub-", "adsense", re.compile(rb"ca-(pub-\d{10,20})\b")),
+    ("yandex", "ym", re.compile(rb"mc\.yandex\.(?:ru|com|by|kz|ua)/watch/(\d{5,12})")),
+    ("ym(", "ym", re.compile(rb"""ym\(\s*(\d{5,12})\s*,\s*['"]init""")),
+    ("metrika", "ym", re.compile(rb"Ya\.Metrika2?\(\s*\{\s*id\s*:\s*(\d{5,12})")),
+    ("yacounter", "ym", re.compile(rb"yaCounter(\d{5,12})\b")),
+    ("histats", "histats", re.compile(rb"Histats\.start['\"]?\s*,?\s*['\"]?\s*1\s*,\s*(\d{4,10})")),
+    ("fbq", "fbpixel", re.compile(rb"""fbq\(\s*['"]init['"]\s*,\s*['"](\d{10,20})""")),
+    ("facebook.com/tr", "fbpixel", re.compile(rb"facebook\.com/tr/?\?id=(\d{10,20})")),
     (
         "cf-beacon",
         "cfbeacon",
-        re.compile(r"""token(?:"|&quot;|')\s*:\s*(?:"|&quot;|')([0-9a-f]{32})"""),
+        re.compile(rb"""token(?:"|&quot;|')\s*:\s*(?:"|&quot;|')([0-9a-f]{32})"""),
     ),
     (
         "t.me",
         "telegram",
-        re.compile(r"t\.me/(?:s/)?(?!share\b|joinchat\b|iv\b)([A-Za-z][A-Za-z0-9_]{4,31})\b"),
+        re.compile(rb"t\.me/(?:s/)?(?!share\b|joinchat\b|iv\b)([A-Za-z][A-Za-z0-9_]{4,31})\b"),
     ),
     (
         "telegram.",
         "telegram",
         re.compile(
-            r"telegram\.(?:me|dog)/(?:s/)?(?!share\b|joinchat\b)([A-Za-z][A-Za-z0-9_]{4,31})\b"
+            rb"telegram\.(?:me|dog)/(?:s/)?(?!share\b|joinchat\b)([A-Za-z][A-Za-z0-9_]{4,31})\b"
         ),
     ),
-    ("joinchat", "telegram", re.compile(r"t\.me/(?:joinchat/|\+)([A-Za-z0-9_-]{10,40})")),
-    ("discord", "discord", re.compile(r"discord\.gg/([A-Za-z0-9-]{2,32})\b")),
-    ("discord", "discord", re.compile(r"discord(?:app)?\.com/invite/([A-Za-z0-9-]{2,32})\b")),
-    ("btih:", "btih", re.compile(r"btih:([0-9a-fA-F]{40}|[A-Za-z2-7]{32})\b")),
+    ("joinchat", "telegram", re.compile(rb"t\.me/(?:joinchat/|\+)([A-Za-z0-9_-]{10,40})")),
+    ("discord", "discord", re.compile(rb"discord\.gg/([A-Za-z0-9-]{2,32})\b")),
+    ("discord", "discord", re.compile(rb"discord(?:app)?\.com/invite/([A-Za-z0-9-]{2,32})\b")),
+    ("btih:", "btih", re.compile(rb"btih:([0-9a-fA-F]{40}|[A-Za-z2-7]{32})\b")),
     (
         "mega.",
         "filehost",
-        re.compile(r"(mega\.(?:nz|co\.nz)/(?:file/|folder/|#!|#F!)[A-Za-z0-9_-]{8,})"),
+        re.compile(rb"(mega\.(?:nz|co\.nz)/(?:file/|folder/|#!|#F!)[A-Za-z0-9_-]{8,})"),
     ),
-    ("1fichier", "filehost", re.compile(r"(1fichier\.com/\?[a-z0-9]{10,30})")),
-    ("rapidgator", "filehost", re.compile(r"(rapidgator\.net/file/[0-9a-f]{32})")),
-    ("uptobox", "filehost", re.compile(r"(uptobox\.(?:com|eu|fr)/[a-z0-9]{12})\b")),
-    ("nitroflare", "filehost", re.compile(r"(nitroflare\.com/view/[A-Z0-9]{8,20})")),
-    ("turbobit", "filehost", re.compile(r"(turbobit\.net/[a-z0-9]{8,16})\.html")),
-    ("ddownload", "filehost", re.compile(r"(ddownload\.com/[a-z0-9]{12})\b")),
-    ("uploaded", "filehost", re.compile(r"(uploaded\.net/file/[a-z0-9]{6,12})\b")),
-    ("/embed/", "player", re.compile(r"(youtube(?:-nocookie)?\.com/embed/[\w-]{11})")),
-    ("vimeo", "player", re.compile(r"(player\.vimeo\.com/video/\d{5,12})")),
+    ("1fichier", "filehost", re.compile(rb"(1fichier\.com/\?[a-z0-9]{10,30})")),
+    ("rapidgator", "filehost", re.compile(rb"(rapidgator\.net/file/[0-9a-f]{32})")),
+    ("uptobox", "filehost", re.compile(rb"(uptobox\.(?:com|eu|fr)/[a-z0-9]{12})\b")),
+    ("nitroflare", "filehost", re.compile(rb"(nitroflare\.com/view/[A-Z0-9]{8,20})")),
+    ("turbobit", "filehost", re.compile(rb"(turbobit\.net/[a-z0-9]{8,16})\.html")),
+    ("ddownload", "filehost", re.compile(rb"(ddownload\.com/[a-z0-9]{12})\b")),
+    ("uploaded", "filehost", re.compile(rb"(uploaded\.net/file/[a-z0-9]{6,12})\b")),
+    ("/embed/", "player", re.compile(rb"(youtube(?:-nocookie)?\.com/embed/[\w-]{11})")),
+    ("vimeo", "player", re.compile(rb"(player\.vimeo\.com/video/\d{5,12})")),
 ]
 # Pirate video players: found from their "/e/ID" path, the host checked behind it.
-_PLAYER_PATH = re.compile(r"/(?:e|embed|v)/([A-Za-z0-9]{6,40})")
-_PLAYER_HOST = re.compile(r"(?:^|[/.])([a-z0-9-]+)\.[a-z.]{2,10}$")
+_PLAYER_PATH = re.compile(rb"/(?:e|embed|v)/([A-Za-z0-9]{6,40})")
+_PLAYER_HOST = re.compile(rb"(?:^|[/.])([a-z0-9-]+)\.[a-z.]{2,10}$")
 _PLAYERS = frozenset(
     [
         "streamtape",
@@ -137,19 +140,19 @@ _PLAYERS = frozenset(
     ]
 )
 _NEED_BOUNDARY = frozenset({"ga", "gtm", "adsense", "ym", "telegram", "discord", "filehost"})
-_MATOMO_ID = re.compile(r"""setSiteId['"]\s*,\s*['"]?(\d{1,6})""")
-_MATOMO_URL = re.compile(r"""var\s+u\s*=\s*["'](?:https?:)?//([A-Za-z0-9.-]{3,100})""")
+_MATOMO_ID = re.compile(rb"""setSiteId['"]\s*,\s*['"]?(\d{1,6})""")
+_MATOMO_URL = re.compile(rb"""var\s+u\s*=\s*["'](?:https?:)?//([A-Za-z0-9.-]{3,100})""")
 _MATOMO_IMG = re.compile(
-    r"//([A-Za-z0-9.-]{3,100})/(?:[\w/.-]*?)(?:matomo|piwik)\.php\?idsite=(\d{1,6})"
+    rb"//([A-Za-z0-9.-]{3,100})/(?:[\w/.-]*?)(?:matomo|piwik)\.php\?idsite=(\d{1,6})"
 )
 _WALLET_CONTEXT = ("bitcoin", "btc", "wallet", "donat", "crypto", "usdt", "monero", "ethereum")
-_WALLETS: list[tuple[str, re.Pattern[str]]] = [
-    ("btc", re.compile(r"\b(bc1[ac-hj-np-z02-9]{25,87})\b")),
-    ("btc", re.compile(r"\b([13][a-km-zA-HJ-NP-Z1-9]{25,34})\b")),
-    ("eth", re.compile(r"\b(0x[a-fA-F0-9]{40})\b")),
-    ("xmr", re.compile(r"\b(4[0-9AB][1-9A-HJ-NP-Za-km-z]{93})\b")),
-    ("trx", re.compile(r"\b(T[1-9A-HJ-NP-Za-km-z]{33})\b")),
-    ("ltc", re.compile(r"\b([LM][a-km-zA-HJ-NP-Z1-9]{26,33})\b")),
+_WALLETS: list[tuple[str, re.Pattern[bytes]]] = [
+    ("btc", re.compile(rb"\b(bc1[ac-hj-np-z02-9]{25,87})\b")),
+    ("btc", re.compile(rb"\b([13][a-km-zA-HJ-NP-Z1-9]{25,34})\b")),
+    ("eth", re.compile(rb"\b(0x[a-fA-F0-9]{40})\b")),
+    ("xmr", re.compile(rb"\b(4[0-9AB][1-9A-HJ-NP-Za-km-z]{93})\b")),
+    ("trx", re.compile(rb"\b(T[1-9A-HJ-NP-Za-km-z]{33})\b")),
+    ("ltc", re.compile(rb"\b([LM][a-km-zA-HJ-NP-Z1-9]{26,33})\b")),
 ]
 _NOT_EMAIL_TLD = frozenset(
     [
@@ -172,8 +175,8 @@ _NOT_EMAIL_TLD = frozenset(
         "html",
     ]
 )
-_EMAIL_DOMAIN = re.compile(r"@([A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24})\b")
-_EMAIL_LOCAL = re.compile(r"[A-Za-z0-9._%+-]{1,64}$")
+_EMAIL_DOMAIN = re.compile(rb"@([A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24})\b")
+_EMAIL_LOCAL = re.compile(rb"[A-Za-z0-9._%+-]{1,64}$")
 _B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 _PLAYER_GUARDS = ("/e/", "/embed/", "/v/")
 GUARDS: frozenset[str] = frozenset(
@@ -216,8 +219,31 @@ _MAX_PROBES = 16
 """Hits of one prefix tried with ``startswith`` before one C substring scan instead."""
 
 
+def trigram_hits_numpy(folded: bytes, windows: np.ndarray) -> np.ndarray:
+    """Positions whose first three bytes hash into a marked slot of ``_TRIGRAMS``."""
+    prefixes = windows & _LOW24
+    with np.errstate(over="ignore"):
+        slots = (prefixes * _MIX32) >> _SHIFT32
+    return np.flatnonzero(_TRIGRAMS[slots])
+
+
+def trigram_hits_compiled(folded: bytes, windows: np.ndarray) -> np.ndarray:
+    """The same positions from one C pass (``similarity/_speedups.c``), 4x faster."""
+    hits = _speedups.trigram_hits(folded, _TRIGRAM_BYTES, _MIX, 32 - _TABLE_BITS)
+    return np.frombuffer(hits, dtype=np.int32)
+
+
+_TRIGRAM_BYTES = _TRIGRAMS.tobytes()
+_trigram_hits = trigram_hits_compiled if _speedups is not None else trigram_hits_numpy
+
+
 def present_guards(text: str, fast: bool = True) -> set[str]:
-    """The guards that occur in ``text``, ignoring ASCII case.
+    """The guards that occur in ``text``, ignoring ASCII case (see :func:`_guards_in`)."""
+    return _guards_in(text.encode("utf-8", "replace").lower(), fast)
+
+
+def _guards_in(folded: bytes, fast: bool = True) -> set[str]:
+    """The guards that occur in ``folded``, the page's UTF-8 with ASCII lowercased.
 
     The page is folded as UTF-8 bytes (``bytes.lower`` touches ASCII only,
     3x cheaper than ``str.lower`` on a page with CJK); guards are ASCII, so a
@@ -234,7 +260,6 @@ def present_guards(text: str, fast: bool = True) -> set[str]:
     work stays linear.  ``fast=False`` is the reference: one substring scan
     per guard, same result.
     """
-    folded = text.encode("utf-8", "replace").lower()
     if not fast or len(folded) < 4:
         view = folded.decode("latin-1")
         return {word for word in GUARDS if word in view}
@@ -242,13 +267,10 @@ def present_guards(text: str, fast: bool = True) -> set[str]:
     # Byte i of the view starts the window folded[i:i + 4]; the last three bytes
     # start no window, so only a three-byte guard can sit there (checked below).
     windows = np.ndarray((len(folded) - 3,), dtype="<u4", buffer=folded, strides=(1,))
-    prefixes = windows & _LOW24
-    with np.errstate(over="ignore"):
-        slots = (prefixes * _MIX32) >> _SHIFT32
-    hits = np.flatnonzero(_TRIGRAMS[slots])
+    hits = _trigram_hits(folded, windows)
     if len(hits):
-        keys = prefixes[hits]
-        for key in np.unique(keys).tolist():
+        keys = windows[hits] & _LOW24
+        for key in distinct(keys).tolist():
             positions = None
             for word in _BY_PREFIX.get(key, ()):  # absent: another prefix in the same slot
                 if len(word) == 3:
@@ -290,78 +312,108 @@ def _normalise(kind: str, value: str) -> str | None:
     return value
 
 
-def _scan(text: str, lower: str | None, found: set[str]) -> Iterator[tuple[str, str]]:
+class _Found:
+    """Identifiers as found, at most ``MAX_IDS_PER_KIND`` distinct ones of each kind."""
+
+    __slots__ = ("ids", "per_kind")
+
+    def __init__(self) -> None:
+        self.ids: set[str] = set()
+        self.per_kind: dict[str, int] = {}
+
+    def full(self, kind: str) -> bool:
+        return self.per_kind.get(kind, 0) >= MAX_IDS_PER_KIND
+
+    def add(self, kind: str, value: str | None) -> None:
+        if not value or self.full(kind):
+            return
+        ident = f"{kind}:{value}"
+        if ident not in self.ids:
+            self.ids.add(ident)
+            self.per_kind[kind] = self.per_kind.get(kind, 0) + 1
+
+
+def _text(value: bytes) -> str:
+    return value.decode("utf-8", "replace")
+
+
+def _scan(raw: bytes, folded: bytes, guards: set[str], found: _Found) -> None:
+    """Run the patterns whose guard is present; each kind stops at its cap.
+
+    Patterns run over the page's UTF-8 bytes: they are ASCII, and a bytes
+    regex reads one byte per character where a ``str`` page holding
+    Cyrillic or CJK has two or four (half the time per pattern on such a page).
+    """
     for guard, kind, pattern in _PATTERNS:
-        if guard not in found:
+        if guard not in guards:
             continue
-        for n, match in enumerate(pattern.finditer(text)):
-            if n >= MAX_IDS_PER_KIND * 5:
+        seen: set[bytes] = set()  # a listing repeats its channel link on every card
+        for n, match in enumerate(pattern.finditer(raw)):
+            if n >= MAX_IDS_PER_KIND * 5 or found.full(kind):
                 break
             start = match.start()
-            if kind in _NEED_BOUNDARY and start and (text[start - 1].isalnum()):
+            if kind in _NEED_BOUNDARY and start and raw[start - 1 : start].isalnum():
                 continue
-            value = _normalise(kind, match.group(1))
-            if value:
-                yield kind, value
-    if any(g in found for g in _PLAYER_GUARDS):
-        for match in _PLAYER_PATH.finditer(text):
-            host = _PLAYER_HOST.search(text, max(0, match.start() - 40), match.start())
-            if host and host.group(1).lower() in _PLAYERS:
-                yield "player", f"{host.group(0).lstrip('/.').lower()}{match.group(0)}"
-    if "@" in found:
-        for n, match in enumerate(_EMAIL_DOMAIN.finditer(text)):
-            if n >= MAX_IDS_PER_KIND * 5:
+            value = match.group(1)
+            if value not in seen:
+                seen.add(value)
+                found.add(kind, _normalise(kind, _text(value)))
+    if any(g in guards for g in _PLAYER_GUARDS):
+        for match in _PLAYER_PATH.finditer(raw):
+            if found.full("player"):
                 break
-            local = _EMAIL_LOCAL.search(text, max(0, match.start() - 64), match.start())
-            value = local and _normalise("email", local.group(0) + match.group(0))
-            if value:
-                yield "email", value
-    if "setsiteid" in found:
-        host = _MATOMO_URL.search(text)
-        for match in _MATOMO_ID.finditer(text):
+            host = _PLAYER_HOST.search(raw, max(0, match.start() - 40), match.start())
+            if host and _text(host.group(1)).lower() in _PLAYERS:
+                found.add("player", _text(host.group(0).lstrip(b"/.").lower() + match.group(0)))
+    if "@" in guards:
+        for n, match in enumerate(_EMAIL_DOMAIN.finditer(raw)):
+            if n >= MAX_IDS_PER_KIND * 5 or found.full("email"):
+                break
+            local = _EMAIL_LOCAL.search(raw, max(0, match.start() - 64), match.start())
+            if local:
+                found.add("email", _normalise("email", _text(local.group(0) + match.group(0))))
+    if "setsiteid" in guards:
+        host = _MATOMO_URL.search(raw)
+        for match in _MATOMO_ID.finditer(raw):
             if host:
-                yield "matomo", f"{host.group(1).lower()}/{match.group(1)}"
-    if "idsite=" in found:
-        for match in _MATOMO_IMG.finditer(text):
-            yield "matomo", f"{match.group(1).lower()}/{match.group(2)}"
-    if any(w in found for w in _WALLET_CONTEXT):
-        yield from _wallets(text, lower if lower is not None else text.lower())
+                found.add("matomo", f"{_text(host.group(1)).lower()}/{_text(match.group(1))}")
+    if "idsite=" in guards:
+        for match in _MATOMO_IMG.finditer(raw):
+            found.add("matomo", f"{_text(match.group(1)).lower()}/{_text(match.group(2))}")
+    if any(w in guards for w in _WALLET_CONTEXT):
+        for kind, value in _wallets(raw, folded):
+            found.add(kind, value)
 
 
-def _wallets(text: str, lower: str) -> Iterator[tuple[str, str]]:
+def _wallets(raw: bytes, folded: bytes) -> Iterator[tuple[str, str]]:
     """Wallet addresses, looked for only near a crypto word (their patterns are slow
     and base58-like strings are everywhere in minified scripts)."""
     windows: list[tuple[int, int]] = []
     for word in _WALLET_CONTEXT:
-        pos = lower.find(word)
+        needle = word.encode()
+        pos = folded.find(needle)
         hits = 0
         while pos != -1 and hits < 10:
             windows.append((max(0, pos - 400), pos + 400))
-            pos = lower.find(word, pos + 400)
+            pos = folded.find(needle, pos + 400)
             hits += 1
     for start, end in sorted(windows)[:40]:
         for kind, pattern in _WALLETS:
-            for match in pattern.finditer(text, start, end):
-                yield kind, match.group(1)
+            for match in pattern.finditer(raw, start, end):
+                yield kind, _text(match.group(1))
 
 
-def find_identifiers(html: str, lower: str | None = None) -> set[str]:
+def find_identifiers(html: str, raw: bytes | None = None) -> set[str]:
     """All identifiers in the raw page text (markup, scripts and comments included).
 
-    ``lower`` is ``html.lower()`` when the caller already has it; it is only
-    needed (and otherwise computed) when a crypto word is present.
+    ``raw`` is ``html`` as UTF-8 when the caller already has it.
     """
-    text = html[:_SCAN_CHARS]
-    lower = lower[:_SCAN_CHARS] if lower is not None else None
-    per_kind: dict[str, int] = {}
-    found: set[str] = set()
-    for kind, value in _scan(text, lower, present_guards(text)):
-        ident = f"{kind}:{value}"
-        if ident in found or per_kind.get(kind, 0) >= MAX_IDS_PER_KIND:
-            continue
-        per_kind[kind] = per_kind.get(kind, 0) + 1
-        found.add(ident)
-    return found
+    if raw is None or len(html) > _SCAN_CHARS:
+        raw = html[:_SCAN_CHARS].encode("utf-8", "replace")
+    folded = raw.lower()
+    found = _Found()
+    _scan(raw, folded, _guards_in(folded), found)
+    return found.ids
 
 
 def id_kind(identifier: str) -> str:

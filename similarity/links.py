@@ -22,10 +22,12 @@ _SKIP = ("#", "javascript:", "mailto:", "tel:", "data:", "about:", "sms:", "what
 def normalise_path(path: str, query: str) -> str:
     """``/Film/123/?b=2&a=1`` -> ``/film/0?a&b`` (case, digits, slash, values dropped)."""
     path = _DIGITS.sub("0", path.lower()).rstrip("/") or "/"
-    if not query:
-        return path
+    return f"{path}?{_query_keys(query)}" if query else path
+
+
+def _query_keys(query: str) -> str:
     keys = sorted({part.split("=", 1)[0].lower() for part in query.split("&") if part})
-    return path + "?" + "&".join(_DIGITS.sub("0", k) for k in keys[:10])
+    return "&".join(_DIGITS.sub("0", k) for k in keys[:10])
 
 
 def split_links(
@@ -61,11 +63,21 @@ def split_links(
 
 
 def _normalise_all(links: list[tuple[str, str]]) -> set[str]:
-    """normalise_path for many links, with one lower() and one regex pass over all paths."""
-    plain = [p for p, q in links if not q and "\n" not in p]
-    other = [(p, q) for p, q in links if q or "\n" in p]
-    out = {normalise_path(p, q) for p, q in other}
-    if plain:
-        joined = _DIGITS.sub("0", "\n".join(plain).lower())
-        out.update(p.rstrip("/") or "/" for p in joined.split("\n"))
+    """normalise_path for many links: one lower() and one regex pass over all paths,
+    and each distinct query read once (a listing repeats ``?page=2`` on every link)."""
+    if not links:
+        return set()
+    if any("\n" in path for path, _ in links):  # the joined pass splits on newlines
+        return {normalise_path(path, query) for path, query in links}
+    joined = _DIGITS.sub("0", "\n".join(path for path, _ in links).lower())
+    keys: dict[str, str] = {}
+    out = set()
+    for path, (_, query) in zip(joined.split("\n"), links, strict=True):
+        path = path.rstrip("/") or "/"
+        if query:
+            known = keys.get(query)
+            if known is None:
+                known = keys[query] = _query_keys(query)
+            path = f"{path}?{known}"
+        out.add(path)
     return out

@@ -17,6 +17,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from .compiled import speedups as _speedups
+
 NUM_PERM = 64
 SEED = 1
 MAX_HASH = np.uint32(0xFFFFFFFF)
@@ -52,7 +54,17 @@ def digest(hashes: np.ndarray, num_perm: int = NUM_PERM, seed: int = SEED) -> np
     if hashes.size == 0:
         return out
     a, b = permutations(num_perm, seed)
-    mixed = fmix32(np.asarray(hashes, dtype=np.uint32))
+    values = np.ascontiguousarray(hashes, dtype=np.uint32)
+    if _speedups is not None:  # one pass in C, 64 permutations per value in registers
+        _speedups.minhash(values, a, b, out)
+        return out
+    return digest_numpy(values, a, b, out)
+
+
+def digest_numpy(values: np.ndarray, a: np.ndarray, b: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """:func:`digest` with numpy: the fallback, and the reference for the C kernel."""
+    mixed = fmix32(values)
+    num_perm = a.size
     block = _BLOCK if num_perm % _BLOCK == 0 else 1
     tmp = np.empty((block, mixed.size), dtype=np.uint32)
     # _BLOCK permutations per numpy call over a (block, n) buffer: rows stay

@@ -20,6 +20,25 @@ def test_normalise_path():
     assert normalise_path("", "") == "/"
 
 
+def test_links_normalised_in_bulk_as_one_by_one():
+    """split_links normalises all paths in one pass and each query once; same result."""
+    import random
+
+    from similarity.links import _normalise_all
+
+    rng = random.Random(1)
+    parts = ["/", "a", "B", "1", "23", "?", "=", "&", "x", "%", "é", "İ", "\n", ""]
+    for _ in range(5000):
+        links = [
+            (
+                "".join(rng.choice(parts) for _ in range(rng.randint(0, 8))),
+                "".join(rng.choice(parts[:-2]) for _ in range(rng.randint(0, 6))),
+            )
+            for _ in range(rng.randint(0, 5))
+        ]
+        assert _normalise_all(links) == {normalise_path(p, q) for p, q in links}, links
+
+
 def test_split_links_internal_and_outbound():
     hrefs = [
         "/film/1",
@@ -128,6 +147,8 @@ def test_parser_worst_cases_stay_bounded():
         ("<div " + " ".join(f"a{i}" for i in range(200_000)) + ">x").encode(),
         ("<div " + "".join(f'a{i}=">"' for i in range(100_000)) + ">x").encode(),
         ("<div " + "".join(f"a{i}</" for i in range(200_000)) + ">x").encode(),
+        b"<a" * 200_000,  # a tag name full of "<": the long-tag regex retried at each one
+        b"<p x" + b"<a" * 200_000,
         "".join(f"<b a={i}>" for i in range(4000)).encode() + b"</x>" * 400_000,
     )
     for body in cases:

@@ -1,0 +1,235 @@
+"""The compiled hot loops (similarity/_speedups.c) give exactly what their Python twins give.
+
+Every function in the C module has a Python version used where it was not
+built; features must not depend on which one a machine has, so each pair is
+compared here on generated pages, real corpus pages (when ../shared is
+there), hand-made edge cases and seeded random markup.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from similarity import compiled, defuse, dom, identifiers, minhash
+from similarity.decode import decode_body, decode_page
+from tests.similarity.sitegen import page_html
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+needs_speedups = pytest.mark.skipif(
+    compiled.speedups is None and os.environ.get("CI") != "true",
+    reason="similarity._speedups was not built (no C compiler?); the Python versions are in use",
+)
+
+EDGE_PAGES = [
+    "<p>x<!-- c --><svg><![CDATA[a<b]]><title>t</title></svg><?pi x?>",
+    "<html><head><title></title><title>second</title></head><body>x</body></html>",
+    "<a href>empty</a><a HREF='/A'>up</a><area href=/r><a name=n>n</a><a href=''>e</a>",
+    "<div class='b 12 a' id=x-3 class=dup id=dup2><span class>v</span><i id>w</i></div>",
+    "<p>Ünïcødé ✓ 映画 фильм</p><div class='é ü' id='ß'>x</div>",
+    "<table><tr><td>a<td>b</table><form><input><select><option>o</select></form>",
+    "<template><i>t</i><script>s</script></template><noscript><b>n</b></noscript>",
+    "<svg><a href='/svg-link'><text>svg text</text></a><foreignObject><p>f</p></foreignObject>"
+    "</svg><math><mi>x</mi></math>",
+    "<img class=site-logo alt='Logo Alt' src=l.png><meta property=og:site_name content=S>"
+    "<link rel='stylesheet icon' href=/s.css><link rel=canonical href=/c><script src=/a.js>",
+    "<body><p>x</p><head><p>late head</p></head>z</body>",
+    "<p>" + "<b>deep" * 300 + "</p>",
+    "<p>v</p>" + "<i>x</i>" * (dom.MAX_NODES + 50) + "<a href=/past-cap>l</a><title>late</title>",
+    "<p>v</p>" + "<script>1</script><b>w</b>" * 300,
+    "<div " + " ".join(f"a{i}" for i in range(700)) + ">long tag</div><p>after</p>",
+    "plain text, no markup at all",
+    "<x-custom-el data-x=1 class='c'><my-widget>w</my-widget></x-custom-el>",
+]
+
+
+def _pages() -> list[str]:
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from fingerprint import make_page
+    finally:
+        sys.path.pop(0)
+    pages = list(EDGE_PAGES)
+    pages += [decode_body(make_page(site, page, 30_000)[1]) for site in range(3) for page in (0, 1)]
+    pages += [page_html(brand=f"Brand{t}", seed=t, page=t, theme=f"t{t}") for t in range(3)]
+    if CORPUS.is_dir():
+        files = sorted(CORPUS.rglob("*.html"))[::7]
+        pages += [decode_body(path.read_bytes(), "text/html") for path in files]
+    return pages
+
+
+PAGES = _pages()
+
+
+def _both_walks(html: str) -> tuple[tuple, tuple]:
+    data = defuse.defused(html.encode("utf-8", "replace"))
+    fast_tree, slow_tree = LexborHTMLParser(data), LexborHTMLParser(data)
+    fast = dom.walk_compiled(fast_tree, fast_tree.root)
+    slow = dom.walk_python(slow_tree, slow_tree.root)
+    return dom._walk_key(fast), dom._walk_key(slow)
+
+
+def test_compiled_module_is_built_in_ci():
+    """CI has a compiler: the fast path must be the one the suite (and the bench) runs."""
+    if os.environ.get("CI") != "true" and compiled.speedups is None:
+        pytest.skip("no compiled module on this machine: the Python versions are in use")
+    assert compiled.speedups is not None
+    assert dom._walk is dom.walk_compiled  # the probe page agreed at import
+
+
+@needs_speedups
+@pytest.mark.parametrize("index", range(len(PAGES)))
+def test_walks_agree(index):
+    fast, slow = _both_walks(PAGES[index])
+    assert fast == slow
+
+
+@needs_speedups
+def test_walks_agree_on_random_markup():
+    rng = random.Random(11)
+    pieces = ["<div class='a b'>", "</div>", "<p>", "<a href=/x>", "</a>", "<!-- c -->", "text ",
+              "<script>if(a<b)x</script>", "<svg><![CDATA[q]]></svg>", "<title>t</title>", "<br>",
+              "<img alt=logo class=logo>", "<table><td>", "&amp;", "<x-y id=7>", "</p>", "é"]
+    for _ in range(300):
+        html = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 40)))
+        fast, slow = _both_walks(html)
+        assert fast == slow, html
+
+
+def test_cdata_in_svg_is_not_an_empty_page():
+    """Regression: a CDATA node (tag None) used to abort the Python walk, so the page
+    came out as "empty", without features."""
+    from similarity import extract_features
+
+    html = "<html><body><h1>Films</h1><svg><style><![CDATA[.a{}]]></style></svg>" + (
+        "<p>some visible words here</p>" * 20
+    ) + "</body></html>"
+    tree = LexborHTMLParser(html)
+    walked = dom.walk_python(tree, tree.root)
+    assert walked.labels.size > 5
+    f = extract_features("https://x.example/", None, "text/html", html.encode())
+    assert f.kind == "content" and f.structure.size > 0
+
+
+def _long_tag_regex(html: bytes, min_units: int) -> tuple[int, int] | None:
+    """The definition: the possessive regex, searched once (quadratic on "<a<a<a…")."""
+    pattern = re.compile(f"{defuse.OPEN}{defuse.UNIT}{{{min_units}}}{defuse.UNIT}*+".encode())
+    match = pattern.search(html)
+    return match.span() if match else None
+
+
+@needs_speedups
+def test_long_tag_search_agrees_with_its_regex():
+    rng = random.Random(7)
+    alphabet = ["<a", "<b", " ", "=", '"', "'", ">", "/", "x", "y1", "\n", "<", "é", "\t"]
+    alphabet.append('="v" ')
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60))).encode()
+        for min_units in (1, 2, 4):
+            expected = _long_tag_regex(text, min_units)
+            assert defuse.long_tag_python(text, 0, min_units) == expected, text
+            assert defuse.long_tag_compiled(text, 0, min_units) == expected, text
+
+
+def test_long_tag_search_is_linear_on_nested_tag_names():
+    """Regression: ``<a<a<a…`` made the regex retry at every "<" (40,000: 4.5 s)."""
+    import signal
+
+    def too_slow(*_):
+        raise TimeoutError("long-tag search is quadratic again")
+
+    html = b"<a" * 200_000  # the regex alone: minutes
+    previous = signal.signal(signal.SIGALRM, too_slow)
+    signal.alarm(30)
+    try:
+        assert defuse.long_tag_python(html) is None
+        assert defuse.find_long_tag(html) is None
+        assert dom.scan_html(html.decode()) is not None  # the whole parse, too
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@needs_speedups
+def test_trigram_hits_agree():
+    rng = np.random.default_rng(3)
+    texts = [b"", b"ab", b"abc", b"gtag", b"x" * 5 + b"btih:" + b"y" * 3]
+    texts += [rng.integers(32, 127, 5000, dtype=np.uint8).tobytes() for _ in range(5)]
+    texts += [page.encode("utf-8", "replace").lower() for page in PAGES[:10]]
+    for folded in texts:
+        if len(folded) < 4:
+            continue
+        windows = np.ndarray((len(folded) - 3,), dtype="<u4", buffer=folded, strides=(1,))
+        fast = identifiers.trigram_hits_compiled(folded, windows)
+        slow = identifiers.trigram_hits_numpy(folded, windows)
+        assert fast.tolist() == slow.tolist()
+
+
+@needs_speedups
+@pytest.mark.parametrize("size", [1, 2, 17, 3000])
+def test_minhash_kernel_agrees(size):
+    values = np.random.default_rng(size).integers(0, 2**32, size, dtype=np.uint64)
+    values = values.astype(np.uint32)
+    a, b = minhash.permutations()
+    assert np.array_equal(
+        minhash.digest(values), minhash.digest_numpy(values, a, b, minhash.empty())
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"<p>plain ascii</p>", "text/html"),
+        ("<p>фильм 映画 ✓</p>".encode(), "text/html; charset=utf-8"),
+        ("<p>фильм</p>".encode("cp1251"), "text/html; charset=windows-1251"),
+        ('<meta charset="koi8-r"><p>фильм</p>'.encode("koi8-r"), None),
+        (b"\xef\xbb\xbf<p>bom</p>", None),
+        ("<p>utf16</p>".encode("utf-16"), None),
+        (b"<p>ctrl\x01\x02 bytes\x00</p>", "text/html"),
+        (b"<p>bad \xff\xfe utf8</p>", "text/html; charset=utf-8"),
+        (b"", None),
+    ],
+)
+def test_decode_page_gives_the_text_and_its_utf8(body, content_type):
+    text, utf8 = decode_page(body, content_type)
+    assert text == decode_body(body, content_type)
+    assert utf8 == text.encode("utf-8", "replace")
+
+
+def test_features_same_without_the_compiled_module():
+    """MIRRORHUNT_NO_SPEEDUPS=1 switches every function to its Python twin."""
+    script = (
+        "import json, sys\n"
+        "from similarity import compiled, extract_features\n"
+        "from tests.similarity.test_speedups import EDGE_PAGES\n"
+        "out = [compiled.speedups is None]\n"
+        "for i, html in enumerate(EDGE_PAGES):\n"
+        "    f = extract_features(f'https://s{i}.example/', None, 'text/html', html.encode())\n"
+        "    out.append([f.kind, f.structure.tolist(), f.links.tolist(), f.text.tolist(),\n"
+        "                sorted(f.identifiers), f.title, f.n_elements])\n"
+        "json.dump(out, sys.stdout)\n"
+    )
+    runs = {}
+    for disabled in ("1", "0"):
+        env = {**os.environ, compiled.DISABLE_ENV: disabled}
+        done = subprocess.run(
+            [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        runs[disabled] = done.stdout
+    import json
+
+    without, with_ = json.loads(runs["1"]), json.loads(runs["0"])
+    assert without[0] is True
+    assert with_[0] is (compiled.speedups is None)
+    assert without[1:] == with_[1:]

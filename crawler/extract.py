@@ -1,8 +1,12 @@
-"""Out-links of a page, from the lxml tree Scrapy already parsed.
+"""Out-links and assets of a page, from the same HTML5 parse the analysis uses.
 
 Shared by the spider and the WARC ingester so a page yields the same links
-however it reached the database.  Hostile pages may carry 100,000 links or
-megabyte-long anchors, so both counts and lengths are bounded.
+however it reached the database.  Parsed with lexbor (selectolax) after
+:func:`similarity.defuse.defused`, like :mod:`similarity.dom`: an HTML5
+parser keeps what a browser keeps (content after a stray ``</html>``, which
+lxml drops), and the hostile shapes that make it quadratic are removed first.
+Hostile pages may carry 100,000 links or megabyte-long anchors, so both
+counts and lengths are bounded.
 """
 
 from __future__ import annotations
@@ -14,9 +18,11 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from scrapy.http import HtmlResponse, Response, TextResponse
-from scrapy.utils.response import get_base_url
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from mirrorhunt.domains import site_or_none
+from similarity.decode import decode_page
+from similarity.defuse import defused
 
 MAX_ANCHOR_CHARS = 300
 MAX_URL_CHARS = 4096
@@ -28,23 +34,43 @@ class Link:
     anchor: str
 
 
-def iter_links(response: Response, limit: int) -> Iterator[Link]:
-    """Absolute http(s) links of <a> and <area> elements, fragments dropped, in page order."""
+@dataclass(frozen=True)
+class Page:
+    """A response's parsed tree and the URL its relative links resolve against."""
+
+    tree: LexborHTMLParser
+    base: str
+
+
+def parse_page(response: Response) -> Page | None:
+    """The page's tree, or None for a response that is not HTML or has no body."""
     if not isinstance(response, HtmlResponse) or not response.body:
-        return
+        return None
+    content_type = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
+    _, utf8 = decode_page(response.body, content_type)
+    tree = LexborHTMLParser(defused(utf8))
+    base = tree.css_first("base[href]")
+    href = (base.attributes.get("href") or "").strip() if base is not None else ""
+    return Page(tree, _join(response.url, href) if href else response.url)
+
+
+def _join(url: str, href: str) -> str:
     try:
-        root = response.selector.root
-        base = get_base_url(response)
-    except (ValueError, TypeError):
-        return
-    if root is None or not hasattr(root, "iter"):
+        return urljoin(url, href)
+    except ValueError:
+        return url
+
+
+def iter_links(page: Page | None, limit: int) -> Iterator[Link]:
+    """Absolute http(s) links of <a> and <area> elements, fragments dropped, in page order."""
+    if page is None:
         return
     seen = 0
-    for element in root.iter("a", "area"):
-        href = element.get("href")
+    for element in page.tree.css("a[href], area[href]"):
+        href = element.attributes.get("href")
         if not href or len(href) > MAX_URL_CHARS:
             continue
-        link = _absolute(base, href.strip())
+        link = _absolute(page.base, href.strip())
         if link is None:
             continue
         yield Link(link, _anchor_text(element))
@@ -64,36 +90,32 @@ def _absolute(base: str, href: str) -> str | None:
     return parts._replace(fragment="").geturl()
 
 
-_ASSET_XPATH = (
-    "//link[contains(translate(@rel, 'ICON', 'icon'), 'icon')]/@href"
-    " | //script/@src"
-    " | //link[translate(@rel, 'STYLESHEET', 'stylesheet') = 'stylesheet']/@href"
-)
-
-
-def asset_urls(response: Response, limit: int) -> list[str]:
+def asset_urls(page: Page | None, limit: int) -> list[str]:
     """Icons, scripts and stylesheets a page references (plus /favicon.ico), absolute.
 
     Their hashes are owner evidence (a favicon's Shodan hash, a site's own
     script), so the spider captures those of each site's home page.
     """
-    if not isinstance(response, HtmlResponse) or not response.body:
+    if page is None:
         return []
-    try:
-        found = response.xpath(_ASSET_XPATH).getall()
-        base = get_base_url(response)
-    except (ValueError, TypeError):
-        return []
-    urls = [url for url in (_absolute(base, href.strip()) for href in found[: limit * 4]) if url]
-    urls.append(_absolute(base, "/favicon.ico") or "")
+    found = []
+    for element in page.tree.css("link[rel][href], script[src]"):
+        if len(found) >= limit * 4:
+            break
+        attrs = element.attributes
+        if element.tag == "script":
+            found.append(attrs.get("src") or "")
+            continue
+        rel = (attrs.get("rel") or "").lower()
+        if "icon" in rel or rel == "stylesheet":
+            found.append(attrs.get("href") or "")
+    urls = [url for url in (_absolute(page.base, href.strip()) for href in found) if url]
+    urls.append(_absolute(page.base, "/favicon.ico") or "")
     return list(dict.fromkeys(url for url in urls if url))[:limit]
 
 
-def _anchor_text(element) -> str:
-    try:
-        text = element.text_content()
-    except ValueError:
-        return ""
+def _anchor_text(element: LexborNode) -> str:
+    text = element.text(deep=True)
     return " ".join(text[: MAX_ANCHOR_CHARS * 4].split())[:MAX_ANCHOR_CHARS]
 
 
@@ -114,6 +136,20 @@ def header_pairs(headers) -> list[tuple[str, str]]:
         for name, values in headers.items()
         for value in values
     ]
+
+
+def site_address(response: Response, meta: dict) -> str | None:
+    """The address the site answered from, or None when it was not observed.
+
+    Through an HTTP proxy the connection's peer is the proxy: its address says
+    nothing about the site, and stored as the site's it would make every site
+    crawled through one proxy "share an IP" (same-IP evidence, a hub).
+    ``meta`` is the request's (a downloader middleware sees the response
+    before Scrapy ties it to its request).
+    """
+    if meta.get("proxy") or not response.ip_address:
+        return None
+    return str(response.ip_address)
 
 
 def capture_facts(response: Response) -> dict[str, object]:

@@ -11,7 +11,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from crawler.errors import RefusedRequest
-from crawler.extract import header_pairs
+from crawler.extract import header_pairs, site_address
 from crawler.urlrules import canonical_url, host_problem, parse_networks
 from crawler.warc import Exchange, WarcRecorder
 from db.connection import data_dir_for
@@ -101,7 +101,7 @@ class WarcCaptureMiddleware:
             status=response.status,
             response_headers=header_pairs(response.headers),
             body=response.body,
-            ip=str(response.ip_address) if response.ip_address else None,
+            ip=site_address(response, request.meta),
             fetched_at=datetime.now(UTC),
         )
         location = self.recorder.write(exchange)

@@ -24,7 +24,7 @@ from scrapy.responsetypes import responsetypes
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from crawler.extract import capture_facts, iter_links, link_rows
+from crawler.extract import capture_facts, iter_links, link_rows, parse_page
 from db import Store
 from db.connection import data_dir_for
 from mirrorhunt.domains import DomainError, host_of, site_of_url
@@ -155,7 +155,7 @@ def _parse_record(record, skipped: list[str]) -> ParsedCapture | None:
     )
     response_class = responsetypes.from_args(headers=headers, url=url, body=body)
     response = response_class(url=url, status=status, headers=headers, body=body)
-    links = list(iter_links(response, MAX_LINKS)) if status not in _REDIRECTS else []
+    links = list(iter_links(parse_page(response), MAX_LINKS)) if status not in _REDIRECTS else []
     capture = {
         "run_id": None,
         "url": url,

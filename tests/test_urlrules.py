@@ -51,3 +51,18 @@ def test_resolver_refuses_names_that_resolve_to_private_addresses():
         resolver.check("10.1.2.3", "rebind.example.com")
     lab = PublicOnlyResolver(None, 0, 1.0, parse_networks(["10.0.0.0/8"]), set())
     assert lab.check("10.1.2.3", "lab.example.com") == "10.1.2.3"
+
+
+def test_site_address_is_not_a_proxys():
+    """Through a proxy the peer is the proxy: recording it as the site's address made
+    every proxied site "share an IP" with every other."""
+    import ipaddress
+
+    from scrapy.http import Response
+
+    from crawler.extract import site_address
+
+    response = Response("https://a.example/", ip_address=ipaddress.ip_address("192.0.2.5"))
+    assert site_address(response, {}) == "192.0.2.5"
+    assert site_address(response, {"proxy": "http://127.0.0.1:3128"}) is None
+    assert site_address(Response("https://a.example/"), {}) is None

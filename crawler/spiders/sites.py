@@ -19,7 +19,15 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.errors import FALLBACK_KINDS, classify
-from crawler.extract import asset_urls, capture_facts, iter_links, link_rows
+from crawler.extract import (
+    Page,
+    asset_urls,
+    capture_facts,
+    iter_links,
+    link_rows,
+    parse_page,
+    site_address,
+)
 from crawler.frontier import Frontier, Limits, Refusal
 from crawler.items import CandidateItem, CaptureItem, ErrorItem
 from crawler.tls import certificate_facts
@@ -113,7 +121,8 @@ class SitesSpider(scrapy.Spider):
         meta = response.meta
         depth, hops = meta["mh_depth"], meta["mh_hops"]
         site = site_or_none(response.url)
-        links = list(iter_links(response, self.max_links))
+        page = parse_page(response)
+        links = list(iter_links(page, self.max_links))
         yield self._capture_item(response, site, links)
         yield from self._redirect_candidates(meta.get("mirrorhunt_hops", []), hops)
         if site is None:
@@ -124,13 +133,13 @@ class SitesSpider(scrapy.Spider):
                 out for link in links for out in self._follow_link(link.url, site, depth, hops)
             ]
             if depth == 0 and not meta.get("mh_asset"):
-                follow += self._assets(response, site, hops)
+                follow += self._assets(page, site, hops)
         yield from follow
 
-    def _assets(self, response: Response, site: str, hops: int) -> list[Any]:
+    def _assets(self, page: Page | None, site: str, hops: int) -> list[Any]:
         """The home page's own icons, scripts and stylesheets: owner evidence."""
         requests = []
-        for url in asset_urls(response, self.max_assets):
+        for url in asset_urls(page, self.max_assets):
             if site_or_none(url) == site:
                 for out in self.follow(url, 1, hops):
                     if isinstance(out, scrapy.Request):
@@ -146,7 +155,7 @@ class SitesSpider(scrapy.Spider):
             "run_id": self.run_id,
             "url": meta["frontier_url"],
             "site": site,
-            "ip": str(response.ip_address) if response.ip_address else None,
+            "ip": site_address(response, meta),
             "fetched_at": final.get("fetched_at") or utc_now(),
             "depth": meta["mh_depth"],
             "warc_file": final.get("warc_file", ""),

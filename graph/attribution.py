@@ -157,9 +157,13 @@ def annotate(G: nx.MultiDiGraph, attributions: Mapping[str, Attribution]) -> Non
                              attribution_parent=att.parent or "", attribution_mode=att.mode)
 
 
-def band(score: float, conflicts: Mapping[str, float], config: Config) -> str:
-    """high / medium / low; a close runner-up service lowers it one step."""
+def band(
+    score: float, conflicts: Mapping[str, float], config: Config, lower: bool = False
+) -> str:
+    """high / medium / low; a close runner-up service, or ``lower``, lowers it one step."""
     level = 2 if score >= config.high_band else 1 if score >= config.medium_band else 0
     if conflicts and max(conflicts.values()) >= config.conflict_ratio * score:
+        level = max(0, level - 1)
+    if lower:
         level = max(0, level - 1)
     return ("low", "medium", "high")[level]

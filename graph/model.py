@@ -17,7 +17,7 @@ REJECTED = "rejected"
 ALLOWLISTED = "allowlisted"
 ROLES = (BLOCKED, CANDIDATE, APPROVED, REJECTED, ALLOWLISTED)
 
-NON_CONTENT_KINDS = frozenset({"parked", "default", "challenge"})
+NON_CONTENT_KINDS = frozenset({"parked", "default", "challenge", "notice"})
 """Page kinds that are never proposed and never carry attribution: a parking
 provider's or a web server's page says nothing about who owns the domain."""
 

@@ -27,7 +27,16 @@ import networkx as nx
 
 from .attribution import band
 from .links import Link, hop_label, link_table
-from .model import ALLOWLISTED, APPROVED, BLOCKED, PAIR, Attribution, Config, Proposal
+from .model import (
+    ALLOWLISTED,
+    APPROVED,
+    BLOCKED,
+    PAIR,
+    SIMILARITY,
+    Attribution,
+    Config,
+    Proposal,
+)
 
 _SKIP_ROLES = frozenset({BLOCKED, APPROVED, ALLOWLISTED})
 _FINGERPRINT_KEYS = ("id", "status", "ip", "san", "from", "to")
@@ -81,6 +90,29 @@ def _evidence(G: nx.MultiDiGraph, site: str, others: list[str]) -> list[dict[str
     return out
 
 
+def _redirect_only(
+    G: nx.MultiDiGraph, site: str, hops: list[dict], atts: Mapping[str, Attribution],
+    adj: dict[str, dict[str, Link]],
+) -> bool:
+    """A content site reached by a redirect and tied to its service by nothing else.
+
+    A seized domain redirected to a rightsholder's or a government site looks
+    like a domain hop (same 301), but the new site's pages share nothing with
+    the service: no similarity, no account id, with any of its sites.  A real
+    hop's pages do.  (A site without content pages is a plain redirector.)
+    """
+    if not hops or hops[0]["signal"] != "redirect" or G.nodes[site].get("page_kind") != "content":
+        return False
+    service = atts[site].service
+    for other, link in adj[site].items():
+        att = atts.get(other)
+        if att is None or att.service != service:
+            continue
+        if any(item["signal"] != "redirect" for item in link.strong) or SIMILARITY in link.weak:
+            return False
+    return True
+
+
 def evidence_keys(hops: list[dict], links: list[tuple[str, Link]]) -> list[str]:
     """Identity of each piece of supporting evidence, without its score."""
     keys = {f"hop|{h['from']}|{h['to']}" for h in hops}
@@ -113,7 +145,8 @@ def make_proposals(
             continue
         hops = _path(site, attributions, adj)
         others = att.support if att.mode == "weak" else [att.parent]
-        level = band(att.score, att.conflicts, config)
+        level = band(att.score, att.conflicts, config,
+                     lower=_redirect_only(G, site, hops, attributions, adj))
         conflicts = [{"service": s, "score": v}
                      for s, v in sorted(att.conflicts.items(), key=lambda kv: (-kv[1], kv[0]))]
         keys = evidence_keys(hops, [(o, adj[site][o]) for o in others])

@@ -1,10 +1,11 @@
 """Label pages that carry no mirror evidence.
 
-Parking pages, default server pages, anti-bot challenges and error pages look
-alike across unrelated owners: thousands of domains serve the same Sedo lander
-or the same "Welcome to nginx!".  Such pages are kept (their kind is evidence
-for the crawl report) but never enter a site signature, so two parked domains
-can never be scored as mirrors of each other.
+Parking pages, default server pages, anti-bot challenges, error pages and
+seizure or court-order notices look alike across unrelated owners: thousands
+of domains serve the same Sedo lander or the same "Welcome to nginx!".  Such
+pages are kept (their kind is evidence for the crawl report) but never enter a
+site signature, so two parked domains can never be scored as mirrors of each
+other.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ DEFAULT = "default"
 CHALLENGE = "challenge"
 ERROR = "error"
 ASSET = "asset"
-KINDS = (CONTENT, EMPTY, PARKED, DEFAULT, CHALLENGE, ERROR, ASSET)
-NO_EVIDENCE = frozenset({EMPTY, PARKED, DEFAULT, CHALLENGE, ERROR})
+NOTICE = "notice"
+KINDS = (CONTENT, EMPTY, PARKED, DEFAULT, CHALLENGE, ERROR, ASSET, NOTICE)  # append only: stored
+NO_EVIDENCE = frozenset({EMPTY, PARKED, DEFAULT, CHALLENGE, ERROR, NOTICE})
 
 HEAD_CHARS = 60_000
 _HEAD_CHARS = HEAD_CHARS
@@ -112,6 +114,40 @@ _CHALLENGE_MARKERS = (
     "one more step",
     "verify you are human",
 )
+# A seized domain, or an ISP's court-order block page: it may redirect anywhere (the
+# rightsholder's site, a government page) and shares its wording with every other
+# seized domain, so it is never evidence.  Only short pages: a pirate site's own
+# page "blocked in your country? use these mirrors" is longer, and it is one page.
+_NOTICE_MARKERS = (
+    "domain has been seized",
+    "website has been seized",
+    "site has been seized",
+    "domain name has been seized",
+    "has been seized by",
+    "seized pursuant to",
+    "this domain was seized",
+    "alliance for creativity and entertainment",
+    "alliance4creativity.com",
+    "blocked pursuant to orders of the high court",
+    "blocked by order of the high court",
+    "has been blocked by court order",
+    "blocked following a court order",
+    "access to this website has been blocked",
+    "access to this site has been blocked",
+    "a été bloqué en application d'une décision de justice",
+    "l'accès à ce site a été bloqué",
+    "bloqué sur décision de justice",
+    "sito sottoposto a sequestro",
+    "sequestro preventivo",
+    "bloqueado por orden judicial",
+    "bloqueado por ordem judicial",
+    "diese domain wurde beschlagnahmt",
+    "доступ к ресурсу ограничен",
+    "доступ ограничен по решению суда",
+    "заблокирован по решению суда",
+)
+_MAX_NOTICE_TEXT = 1_500
+
 _ERROR_TITLES = re.compile(
     r"^\s*(?:error\s*)?(?:40[0-9]|41[0-9]|50[0-9]|52[0-9])\b|not found|forbidden|bad gateway|"
     r"service (?:temporarily )?unavailable|gateway time-?out|internal server error|"
@@ -146,6 +182,8 @@ def classify(
         return EMPTY
     if _DEFAULT_TITLES.search(title) or any(m in lower_text for m in _DEFAULT_BODY):
         return DEFAULT
+    if len(text) < _MAX_NOTICE_TEXT and _is_notice(f"{title.lower()} {lower_text}"):
+        return NOTICE
     if _PARKED_TITLES.search(title):
         return PARKED
     if short and any(m in head for m in _PARKED_MARKERS):
@@ -153,3 +191,9 @@ def classify(
     if _ERROR_TITLES.search(title) and len(text) < 3_000:
         return ERROR
     return CONTENT
+
+
+def _is_notice(lower: str) -> bool:
+    """Seizure or court-order wording (typographic apostrophes read as plain ones)."""
+    lower = lower.replace("\u2019", "'")
+    return any(m in lower for m in _NOTICE_MARKERS)

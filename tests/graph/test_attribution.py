@@ -11,16 +11,39 @@ def by_domain(analysis):
 
 
 def test_domain_hop_chain_from_blocked_domain():
-    sites = {**blocked(("blocked.example", "S")), **candidates("hop1.example", "home.example")}
+    sites = {**blocked(("blocked.example", "S")), **candidates("hop1.example", kind=None),
+             **candidates("home.example")}
     redirects = [("blocked.example", "hop1.example", 301, "https://blocked.example/"),
                  ("hop1.example", "home.example", 301, "https://hop1.example/")]
-    props = by_domain(analyze(sites, redirects=redirects))
+    same_site = [pair("home.example", "blocked.example", 0.9)]  # the old capture, same pages
+    props = by_domain(analyze(sites, same_site, redirects=redirects))
     assert set(props) == {"hop1.example", "home.example"}
     home = props["home.example"]
     assert home.service == "S" and home.band == "high"
     assert [h["to"] for h in home.path] == ["hop1.example", "blocked.example"]
     assert home.path_text == ("home.example —301 from→ hop1.example —301 from→ blocked.example")
     assert home.evidence[0]["signal"] == "redirect"
+    assert props["hop1.example"].band == "high"  # a plain redirector: no pages to compare
+
+
+def test_redirect_to_an_unrelated_site_is_not_a_domain_hop():
+    """A seized domain redirected to the rightsholder's site: the same 301 as a hop, but
+    the target's pages share nothing with the service.  Proposed one band lower."""
+    sites = {**blocked(("seized.example", "S")), **candidates("rightsholder.example")}
+    redirects = [("seized.example", "rightsholder.example", 301, "https://seized.example/")]
+    unrelated = [pair("rightsholder.example", "seized.example", 0.04)]
+    props = by_domain(analyze(sites, unrelated, redirects=redirects))
+    assert props["rightsholder.example"].band == "medium"
+    assert props["rightsholder.example"].path_text == (
+        "rightsholder.example —301 from→ seized.example")
+    # with nothing to compare either (no pair at all), it stays a step lower too
+    assert by_domain(analyze(sites, redirects=redirects))["rightsholder.example"].band == "medium"
+
+
+def test_redirect_to_a_notice_page_is_never_proposed():
+    sites = {**blocked(("seized.example", "S")), **candidates("notice.example", kind="notice")}
+    redirects = [("seized.example", "notice.example", 301, "https://seized.example/")]
+    assert by_domain(analyze(sites, redirects=redirects)) == {}
 
 
 def test_mirror_of_a_mirror_and_rare_id_chain():

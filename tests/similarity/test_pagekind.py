@@ -1,3 +1,5 @@
+import pytest
+
 from similarity import extract_features
 from similarity import pagekind as pk
 from tests.similarity.sitegen import NGINX, PARKED, page_html
@@ -34,3 +36,32 @@ def test_no_evidence_kinds():
 def test_non_evidence_excluded_from_signature():
     f = extract_features("http://x.com/", None, "text/html", NGINX.encode())
     assert not f.is_evidence
+
+
+NOTICES = [
+    "<title>Domain Seized</title><p>This domain has been seized by the Federal Bureau of "
+    "Investigation pursuant to a seizure warrant issued by a United States District Court.",
+    "<title>Site shut down</title><p>This site has been shut down. The Alliance for Creativity "
+    "and Entertainment (ACE) took action. <a href='https://www.alliance4creativity.com/'>Watch "
+    "legally</a>",
+    "<h1>Access denied</h1><p>Access to the websites listed on this page has been blocked "
+    "pursuant to Orders of the High Court.</p>",
+    "<p>L’accès à ce site a été bloqué en application d’une décision de justice.</p>",
+    "<p>Доступ к ресурсу ограничен на основании Федерального закона.</p>",
+    "<p>Sito sottoposto a sequestro preventivo dall'Autorità Giudiziaria.</p>",
+]
+
+
+@pytest.mark.parametrize("html", NOTICES)
+def test_seizure_and_court_order_notices_carry_no_evidence(html):
+    f = extract_features("http://seized.example/", None, "text/html", html.encode())
+    assert f.kind == pk.NOTICE and not f.is_evidence
+
+
+def test_a_long_page_mentioning_a_block_stays_content():
+    """A pirate site's own page about being blocked, with its listings, is evidence."""
+    page = page_html(brand="FilmBay", seed=1, page=0).replace(
+        "</body>", "<p>Access to this website has been blocked by court order in the UK: "
+        "use our mirrors.</p></body>"
+    )
+    assert kind(page) == pk.CONTENT

@@ -73,6 +73,19 @@ def registrable_domain(host: str) -> str | None:
     return f"{parts.domain}.{parts.suffix}"
 
 
+def split_site(site: str) -> tuple[str, str] | None:
+    """``("megastream", "co.uk")`` for ``megastream.co.uk``: the label and its public suffix."""
+    parts = _EXTRACT(normalise_host(site))
+    if not parts.suffix or not parts.domain:
+        return None
+    return parts.domain, parts.suffix
+
+
+def is_known_suffix(suffix: str) -> bool:
+    """Whether ``suffix`` is on the Public Suffix List (``to``, ``co.uk``, ``netlify.app``)."""
+    return _EXTRACT(f"x.{suffix}").suffix == suffix
+
+
 def registrable_or_none(host: str) -> str | None:
     """``registrable_domain`` for hostile input: None where it would raise."""
     try:

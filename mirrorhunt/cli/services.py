@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
+from db.review import ReviewStore
 from mirrorhunt.cli.base import Context, UserError, console, pass_context, safe_text, subgroup
 from mirrorhunt.inputs import (
     DomainEntry,
@@ -16,6 +17,7 @@ from mirrorhunt.inputs import (
     parse_services_csv,
     service_name,
 )
+from mirrorhunt.permute import HOP_TLDS, guesses, parse_tlds
 
 services = subgroup("services", "Blocked services and their blocked domains.")
 candidates = subgroup("candidates", "Candidate domains suspected of being mirrors.")
@@ -148,6 +150,43 @@ def candidates_add(ctx: Context, domains: tuple[str, ...]) -> None:
         raise UserError(str(exc)) from None
     added = _add_candidates(ctx, entries, "tip", "")
     console.print(f"{added} candidate(s) added")
+
+
+@candidates.command("permute")
+@click.argument("domains", nargs=-1)
+@click.option("--tlds", help="Comma-separated TLDs to try instead of the built-in list of "
+              "TLDs blocked services hop to (e.g. 'to,cc,ws').")
+@click.option("--dry-run", is_flag=True, help="Print the guesses; store nothing.")
+@pass_context
+def candidates_permute(ctx: Context, domains: tuple[str, ...], tlds: str | None,
+                       dry_run: bool) -> None:
+    """Guess where blocked DOMAINS (default: all) may hop: other TLDs, bumped numbers, hyphens.
+
+    Guesses become candidates (source 'permutation') for the next crawl to
+    visit; only the similarity of what they serve can make one a proposal.
+    """
+    try:
+        tld_list = parse_tlds(tlds) if tlds is not None else HOP_TLDS
+        sites = [domain_entry(d).site for d in domains] or [
+            row["site"] for row in ctx.store.blocked_domains()]
+    except (InputError, ValueError) as exc:
+        raise UserError(str(exc)) from None
+    if not sites:
+        raise UserError("no blocked domains yet: add some with 'mirrorhunt services add'")
+    review = ReviewStore(ctx.store.db)
+    known = {row["domain"] for row in ctx.store.candidates()}
+    known |= {row["domain"] for row in ctx.store.blocked_domains()}
+    found = {name: origin for name, origin in guesses(sites, tld_list).items()
+             if name not in known and not review.allowlisted(name)}
+    if dry_run:
+        for name, origin in found.items():
+            click.echo(f"{name}\t{origin}")
+        return
+    with ctx.store.db.atomic():
+        for name, origin in found.items():
+            # one hop from its blocked domain: what a guess links to is crawled one hop less far
+            ctx.store.add_candidate(name, name, "permutation", origin, hops=1)
+    console.print(f"{len(found)} candidate(s) guessed from {len(set(sites))} site(s)")
 
 
 CANDIDATE_COLUMNS = ("domain", "site", "source", "source_detail", "hops", "first_seen")

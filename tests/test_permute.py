@@ -1,0 +1,65 @@
+"""Name guesses for domain hops: mirrorhunt.permute and ``candidates permute``."""
+
+import pytest
+
+from db import Store, open_db
+from db.review import ReviewStore
+from mirrorhunt.permute import MAX_PER_NAME, guesses, name_variants, parse_tlds
+from testweb import load_case
+
+
+def test_tld_swaps_numbers_and_hyphens():
+    names = name_variants("film2.co.uk", ("to", "cc"))
+    assert names[:4] == ["film1.co.uk", "film3.co.uk", "film4.co.uk", "film-2.co.uk"]
+    assert {"film2.to", "film2.cc", "film3.to", "film-2.cc"} <= set(names)
+    assert "film2.co.uk" not in names
+    assert set(name_variants("mega-stream.cc", ("to",))) == {
+        "megastream.cc", "mega-stream.to", "megastream.to"}
+    assert len(name_variants("film2.to")) == MAX_PER_NAME  # bounded
+    assert name_variants("co.uk") == [] and name_variants("192.0.2.1") == []
+
+
+def test_tld_list_is_checked_against_the_public_suffix_list():
+    assert parse_tlds(" to, .CC,co.uk,to") == ("to", "cc", "co.uk")
+    for bad, reason in (("to,notatld", "'notatld' is not a public suffix"), (" , ", "no TLD")):
+        with pytest.raises(ValueError, match=reason):
+            parse_tlds(bad)
+
+
+def test_guesses_find_the_demo_webs_domain_hops():
+    """On the labelled demo web, the hop domains of two services are among the guesses,
+    and no innocent site is."""
+    case = load_case("demo")
+    blocked = [row["domain"] for row in case.labels["blocked"]]
+    guessed = set(guesses(blocked))
+    truth = case.labels["truth"]
+    assert {"magnetharbor.ws", "magnetharbor.la", "magnetharbor.nu", "filmvortex.ru"} <= guessed
+    assert not {site for site in guessed if site in truth and truth[site] is None}
+
+
+def test_permute_command_adds_candidates_from_blocked_domains(invoke, db_path):
+    assert invoke("services", "add", "MegaStream", "megastream.to").exit_code == 0
+    assert invoke("candidates", "add", "megastream.cc").exit_code == 0
+    ReviewStore(open_db(db_path)).allow("megastream.ws", "a legal site", "alice")
+    dry = invoke("candidates", "permute", "--tlds", "cc,ws,la", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert dry.output.split() == ["megastream.la", "megastream.to"]  # known and allowed left out
+    assert len(Store(open_db(db_path)).candidates()) == 1  # a dry run stores nothing
+    result = invoke("candidates", "permute", "--tlds", "cc,ws,la")
+    assert "1 candidate(s) guessed from 1 site(s)" in result.output
+    rows = {r["domain"]: r for r in Store(open_db(db_path)).candidates()}
+    assert rows["megastream.la"]["source"] == "permutation"
+    assert rows["megastream.la"]["source_detail"] == "megastream.to"
+    assert rows["megastream.la"]["hops"] == 1  # a guess is one hop from its blocked domain
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--tlds", "to,bogus"], "'bogus' is not a public suffix"),
+    (["not a domain!"], "not a domain"),
+    ([], "no blocked domains yet"),
+])
+def test_permute_refuses_bad_input_in_one_line(invoke, db_path, args, message):
+    result = invoke("candidates", "permute", *args)
+    assert result.exit_code != 0
+    assert message in result.output and "Traceback" not in result.output
+    assert Store(open_db(db_path)).candidates() == []

@@ -33,7 +33,7 @@ typedef struct lxb_node lxb_node;
 typedef struct lxb_attr lxb_attr;
 typedef unsigned char lxb_char;
 
-enum { NODE_ELEMENT = 0x01, NODE_TEXT = 0x03, NODE_COMMENT = 0x08 };
+enum { NODE_ELEMENT = 0x01, NODE_TEXT = 0x03, NODE_COMMENT = 0x08, NODE_DOCUMENT = 0x09 };
 
 static lxb_node *(*first_child)(lxb_node *);
 static lxb_node *(*next_sibling)(lxb_node *);
@@ -48,26 +48,32 @@ static lxb_char *(*text_content)(lxb_node *, size_t *);
 static lxb_char *(*destroy_text)(lxb_node *, lxb_char *);
 
 static int bound = 0;
-
-static int
-lookup(void *handle, const char *name, void **out)
-{
-    *out = dlsym(handle, name);
-    if (*out == NULL) {
-        PyErr_Format(PyExc_ImportError, "lexbor function %s not exported", name);
-        return -1;
-    }
-    return 0;
-}
+static uint64_t label_seed; /* the label cache's hash seed, from bind() */
 
 static PyObject *
-bind(PyObject *self, PyObject *arg)
+bind(PyObject *self, PyObject *args)
 {
+    static const char *const names[] = {
+        "lxb_dom_node_first_child_noi", "lxb_dom_node_next_noi", "lxb_dom_node_parent_noi",
+        "lxb_dom_node_type_noi", "lxb_dom_element_qualified_name",
+        "lxb_dom_element_first_attribute_noi", "lxb_dom_element_next_attribute_noi",
+        "lxb_dom_attr_qualified_name", "lxb_dom_attr_value_noi", "lxb_dom_node_text_content",
+        "lxb_dom_document_destroy_text_noi",
+    };
+    enum { COUNT = sizeof names / sizeof names[0] };
+    void *found[COUNT];
     PyObject *path_bytes;
+    unsigned long long seed;
     void *handle;
-    if (!PyUnicode_FSConverter(arg, &path_bytes)) {
+    size_t i;
+    if (!PyArg_ParseTuple(args, "O&K", PyUnicode_FSConverter, &path_bytes, &seed)) {
         return NULL;
     }
+    if (bound) { /* once per process: the pointers never change under a running walk */
+        Py_DECREF(path_bytes);
+        Py_RETURN_NONE;
+    }
+    label_seed = (uint64_t)seed;
     /* RTLD_NOLOAD: only the copy Python has loaded, never a second one. */
     handle = dlopen(PyBytes_AS_STRING(path_bytes), RTLD_NOW | RTLD_NOLOAD);
     Py_DECREF(path_bytes);
@@ -75,20 +81,25 @@ bind(PyObject *self, PyObject *arg)
         PyErr_SetString(PyExc_ImportError, "selectolax's lexbor module is not loaded");
         return NULL;
     }
-    if (lookup(handle, "lxb_dom_node_first_child_noi", (void **)&first_child) < 0
-        || lookup(handle, "lxb_dom_node_next_noi", (void **)&next_sibling) < 0
-        || lookup(handle, "lxb_dom_node_parent_noi", (void **)&parent_of) < 0
-        || lookup(handle, "lxb_dom_node_type_noi", (void **)&node_type) < 0
-        || lookup(handle, "lxb_dom_element_qualified_name", (void **)&element_name) < 0
-        || lookup(handle, "lxb_dom_element_first_attribute_noi", (void **)&first_attribute) < 0
-        || lookup(handle, "lxb_dom_element_next_attribute_noi", (void **)&next_attribute) < 0
-        || lookup(handle, "lxb_dom_attr_qualified_name", (void **)&attribute_name) < 0
-        || lookup(handle, "lxb_dom_attr_value_noi", (void **)&attribute_value) < 0
-        || lookup(handle, "lxb_dom_node_text_content", (void **)&text_content) < 0
-        || lookup(handle, "lxb_dom_document_destroy_text_noi", (void **)&destroy_text) < 0) {
-        dlclose(handle);
-        return NULL;
+    for (i = 0; i < COUNT; i++) { /* all found, or none kept */
+        found[i] = dlsym(handle, names[i]);
+        if (found[i] == NULL) {
+            PyErr_Format(PyExc_ImportError, "lexbor function %s not exported", names[i]);
+            dlclose(handle);
+            return NULL;
+        }
     }
+    first_child = (lxb_node * (*)(lxb_node *)) found[0];
+    next_sibling = (lxb_node * (*)(lxb_node *)) found[1];
+    parent_of = (lxb_node * (*)(lxb_node *)) found[2];
+    node_type = (int (*)(lxb_node *))found[3];
+    element_name = (const lxb_char *(*)(lxb_node *, size_t *))found[4];
+    first_attribute = (lxb_attr * (*)(lxb_node *)) found[5];
+    next_attribute = (lxb_attr * (*)(lxb_attr *)) found[6];
+    attribute_name = (const lxb_char *(*)(lxb_attr *, size_t *))found[7];
+    attribute_value = (const lxb_char *(*)(lxb_attr *, size_t *))found[8];
+    text_content = (lxb_char * (*)(lxb_node *, size_t *)) found[9];
+    destroy_text = (lxb_char * (*)(lxb_node *, lxb_char *)) found[10];
     /* The handle stays open: selectolax stays loaded for the life of the process. */
     bound = 1;
     Py_RETURN_NONE;
@@ -155,6 +166,18 @@ str_in(Str s, PyObject *names)
     return 0;
 }
 
+static int
+all_bytes(PyObject *names)
+{
+    Py_ssize_t i;
+    for (i = 0; i < PyTuple_GET_SIZE(names); i++) {
+        if (!PyBytes_Check(PyTuple_GET_ITEM(names, i))) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static PyObject *
 decode(Str s)
 {
@@ -170,9 +193,27 @@ decode_or_none(Str s)
     return decode(s);
 }
 
-/* A 64-bit key of length-prefixed fields, eight bytes at a time: a cache key, never
- * stored.  Raw tag/class/id strings that collide would share a label; at 64 bits over a
- * cache of LABEL_SLOTS entries that is not a practical concern. */
+/* ---- labels ---------------------------------------------------------------------- */
+
+/* Labels by raw (tag, class, id), open addressing.  Each entry keeps the raw bytes it was
+ * made from and a hit compares them byte for byte: the hash only picks the slot, so no
+ * crafted class or id can take another triple's label (a page of a hostile site must not
+ * change the features of pages read after it).  The hash is seeded per process (bind),
+ * so colliding triples cannot be prepared to lengthen probe chains either.  Emptied when
+ * 3/4 full.  Triples longer than MAX_KEY_BYTES are labelled each time, never kept. */
+#define LABEL_BITS 15
+#define LABEL_SLOTS (1u << LABEL_BITS)
+#define MAX_KEY_BYTES 512
+
+typedef struct {
+    uint64_t hash;
+    char *raw; /* NULL: free slot */
+    uint32_t size, value;
+} LabelEntry;
+
+static LabelEntry label_table[LABEL_SLOTS];
+static size_t label_count;
+
 static uint64_t
 mix(uint64_t h, uint64_t word)
 {
@@ -182,50 +223,118 @@ mix(uint64_t h, uint64_t word)
 }
 
 static uint64_t
-key_add(uint64_t h, Str s)
+hash_bytes(const char *data, size_t size)
 {
+    uint64_t h = mix(label_seed, (uint64_t)size);
     size_t i = 0;
-    if (s.data == NULL) {
-        return mix(h, UINT64_MAX);
-    }
-    h = mix(h, (uint64_t)s.size);
-    for (; i + 8 <= s.size; i += 8) {
+    for (; i + 8 <= size; i += 8) {
         uint64_t word;
-        memcpy(&word, s.data + i, 8);
+        memcpy(&word, data + i, 8);
         h = mix(h, word);
     }
-    if (i < s.size) {
+    if (i < size) {
         uint64_t word = 0;
-        memcpy(&word, s.data + i, s.size - i);
+        memcpy(&word, data + i, size - i);
         h = mix(h, word);
     }
-    return h;
+    return mix(h, label_seed);
 }
 
-/* Labels by raw key, open addressing; emptied when 3/4 full (a page of unique
- * classes only empties it sooner).  Key 0 marks a free slot, so keys are odd. */
-#define LABEL_BITS 15
-#define LABEL_SLOTS (1u << LABEL_BITS)
-static uint64_t label_keys[LABEL_SLOTS];
-static uint32_t label_values[LABEL_SLOTS];
-static size_t label_count;
-
-static uint32_t *
-label_slot(uint64_t key, int *found)
+/* Length-prefixed fields (length 0xFFFFFFFF: absent) into buf; -1 when over the cap. */
+static Py_ssize_t
+raw_key(const Str *fields, int count, char *buf)
 {
-    size_t i = (size_t)((key * 0x9E3779B97F4A7C15ULL) >> (64 - LABEL_BITS));
-    while (label_keys[i] != 0 && label_keys[i] != key) {
+    Py_ssize_t size = 0;
+    int i;
+    for (i = 0; i < count; i++) {
+        uint32_t length = fields[i].data ? (uint32_t)fields[i].size : UINT32_MAX;
+        size_t need = sizeof length + (fields[i].data ? fields[i].size : 0);
+        if (fields[i].size > MAX_KEY_BYTES || (size_t)size + need > MAX_KEY_BYTES) {
+            return -1;
+        }
+        memcpy(buf + size, &length, sizeof length);
+        if (fields[i].data) {
+            memcpy(buf + size + sizeof length, fields[i].data, fields[i].size);
+        }
+        size += (Py_ssize_t)need;
+    }
+    return size;
+}
+
+/* The entry holding these raw bytes, or the free slot where they belong. */
+static LabelEntry *
+label_entry(uint64_t hash, const char *raw, Py_ssize_t size)
+{
+    size_t i = (size_t)(hash >> (64 - LABEL_BITS));
+    for (;;) {
+        LabelEntry *entry = &label_table[i];
+        if (entry->raw == NULL
+            || (entry->hash == hash && entry->size == (uint32_t)size
+                && memcmp(entry->raw, raw, (size_t)size) == 0)) {
+            return entry;
+        }
         i = (i + 1) & (LABEL_SLOTS - 1);
     }
-    *found = label_keys[i] == key;
-    label_keys[i] = key;
-    return &label_values[i];
+}
+
+static PyObject *clear_labels(PyObject *self, PyObject *unused);
+
+/* seed_labels(seed): a new hash seed, and an empty cache (its entries were placed by
+ * the old one).  bind() seeds from os.urandom; the tests seed to forge collisions. */
+static PyObject *
+seed_labels(PyObject *self, PyObject *arg)
+{
+    unsigned long long seed = PyLong_AsUnsignedLongLongMask(arg);
+    if (PyErr_Occurred()) {
+        return NULL;
+    }
+    clear_labels(NULL, NULL);
+    label_seed = (uint64_t)seed;
+    Py_RETURN_NONE;
+}
+
+/* label_key(tag, cls, id) -> the cache's hash of that raw triple (bytes or None each),
+ * None past MAX_KEY_BYTES: lets the tests forge colliding triples. */
+static PyObject *
+label_key(PyObject *self, PyObject *args)
+{
+    PyObject *items[3];
+    Str fields[3];
+    char raw[MAX_KEY_BYTES];
+    Py_ssize_t size;
+    int i;
+    if (!PyArg_UnpackTuple(args, "label_key", 3, 3, &items[0], &items[1], &items[2])) {
+        return NULL;
+    }
+    for (i = 0; i < 3; i++) {
+        if (items[i] == Py_None) {
+            fields[i].data = NULL;
+            fields[i].size = 0;
+        }
+        else if (PyBytes_Check(items[i])) {
+            fields[i].data = (const lxb_char *)PyBytes_AS_STRING(items[i]);
+            fields[i].size = (size_t)PyBytes_GET_SIZE(items[i]);
+        }
+        else {
+            PyErr_SetString(PyExc_TypeError, "bytes or None expected");
+            return NULL;
+        }
+    }
+    size = raw_key(fields, 3, raw);
+    if (size < 0) {
+        Py_RETURN_NONE;
+    }
+    return PyLong_FromUnsignedLongLong(hash_bytes(raw, (size_t)size));
 }
 
 static PyObject *
 clear_labels(PyObject *self, PyObject *unused)
 {
-    memset(label_keys, 0, sizeof label_keys);
+    size_t i;
+    for (i = 0; i < LABEL_SLOTS; i++) {
+        PyMem_Free(label_table[i].raw);
+        label_table[i].raw = NULL;
+    }
     label_count = 0;
     Py_RETURN_NONE;
 }
@@ -237,41 +346,62 @@ typedef struct {
     int has_href;
 } Element;
 
-/* The label of (tag, class, id): from the cache, else from label_fn, then cached. */
 static int
-label_of(Element *el, PyObject *label_fn, uint32_t *out)
+call_label_fn(Element *el, PyObject *label_fn, uint32_t *out)
 {
-    uint64_t key = 0xCBF29CE484222325ULL;
-    uint32_t *slot;
-    int found;
-    PyObject *tag, *cls, *id, *value;
-    key = key_add(key_add(key_add(key, el->name), el->cls), el->id) | 1;
-    if (label_count >= LABEL_SLOTS / 4 * 3) {
-        clear_labels(NULL, NULL);
-    }
-    slot = label_slot(key, &found);
-    if (found) {
-        *out = *slot;
-        return 0;
-    }
-    tag = decode(el->name);
-    cls = tag ? decode_or_none(el->cls) : NULL;
-    id = cls ? decode_or_none(el->id) : NULL;
-    value = id ? PyObject_CallFunctionObjArgs(label_fn, tag, cls, id, NULL) : NULL;
+    PyObject *tag = decode(el->name);
+    PyObject *cls = tag ? decode_or_none(el->cls) : NULL;
+    PyObject *id = cls ? decode_or_none(el->id) : NULL;
+    PyObject *value = id ? PyObject_CallFunctionObjArgs(label_fn, tag, cls, id, NULL) : NULL;
     Py_XDECREF(tag);
     Py_XDECREF(cls);
     Py_XDECREF(id);
-    if (value != NULL) {
-        *out = (uint32_t)PyLong_AsUnsignedLongMask(value);
-        Py_DECREF(value);
-    }
-    if (value == NULL || PyErr_Occurred()) {
-        slot = label_slot(key, &found);
-        label_keys[slot - label_values] = 0; /* give the claimed slot back */
+    if (value == NULL) {
         return -1;
     }
-    *slot = *out;
-    label_count++;
+    *out = (uint32_t)PyLong_AsUnsignedLongMask(value);
+    Py_DECREF(value);
+    return PyErr_Occurred() ? -1 : 0;
+}
+
+/* The label of (tag, class, id): from the cache, else from label_fn, then cached.  The
+ * entry is only written once the label is known: label_fn runs Python code. */
+static int
+label_of(Element *el, PyObject *label_fn, uint32_t *out)
+{
+    char raw[MAX_KEY_BYTES];
+    Str fields[3] = {el->name, el->cls, el->id};
+    Py_ssize_t size = raw_key(fields, 3, raw);
+    uint64_t hash;
+    LabelEntry *entry;
+    if (size < 0) {
+        return call_label_fn(el, label_fn, out);
+    }
+    hash = hash_bytes(raw, (size_t)size);
+    entry = label_entry(hash, raw, size);
+    if (entry->raw != NULL) {
+        *out = entry->value;
+        return 0;
+    }
+    if (call_label_fn(el, label_fn, out) < 0) {
+        return -1;
+    }
+    if (label_count >= LABEL_SLOTS / 4 * 3) {
+        clear_labels(NULL, NULL);
+    }
+    entry = label_entry(hash, raw, size); /* again: the table may have changed meanwhile */
+    if (entry->raw == NULL) {
+        entry->raw = PyMem_Malloc(size ? (size_t)size : 1);
+        if (entry->raw == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        memcpy(entry->raw, raw, (size_t)size);
+        entry->hash = hash;
+        entry->size = (uint32_t)size;
+        label_count++;
+    }
+    entry->value = *out;
     return 0;
 }
 
@@ -375,6 +505,7 @@ typedef struct {
     lxb_node *document;
     Buffer labels, parents, text, frames;
     PyObject *hrefs, *specials, *title;
+    int title_seen;
 } Walk;
 
 static Frame *
@@ -422,8 +553,11 @@ visit_element(Walk *w, lxb_node *node, Frame *here)
     }
     else if (!is_link && str_in(el.name, w->wanted_names)) {
         if (str_is(el.name, "title")) {
-            if (w->title == Py_None) {
+            /* The first title element gives the title, even an empty one: one read of its
+             * text (reading each nested <svg><title> in turn was quadratic). */
+            if (!w->title_seen) {
                 PyObject *title = text_of(node, w->document);
+                w->title_seen = 1;
                 if (title == NULL) {
                     return -1;
                 }
@@ -522,8 +656,13 @@ walk(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_RuntimeError, "bind() has not been called");
         return NULL;
     }
-    if (root == 0 || document == 0) {
-        PyErr_SetString(PyExc_ValueError, "null node");
+    if (root == 0 || document == 0 || node_type((lxb_node *)(uintptr_t)document) != NODE_DOCUMENT
+        || parent_of((lxb_node *)(uintptr_t)root) != (lxb_node *)(uintptr_t)document) {
+        PyErr_SetString(PyExc_ValueError, "root must be a child of document, a document node");
+        return NULL;
+    }
+    if (!all_bytes(w.hidden_names) || !all_bytes(w.wanted_names)) {
+        PyErr_SetString(PyExc_TypeError, "tag names must be bytes");
         return NULL;
     }
     w.document = (lxb_node *)(uintptr_t)document;
@@ -765,7 +904,7 @@ trigram_hits(PyObject *self, PyObject *args)
         for (i = 0; i < n && status == 0; i++) {
             uint32_t key = (uint32_t)b[i] | (uint32_t)b[i + 1] << 8 | (uint32_t)b[i + 2] << 16;
             if (marked[(uint32_t)(key * mix) >> shift]) {
-                int32_t at = (int32_t)i;
+                int64_t at = (int64_t)i;
                 status = buffer_add(&hits, &at, sizeof at);
             }
         }
@@ -784,9 +923,12 @@ static PyMethodDef methods[] = {
     {"long_tag", long_tag, METH_VARARGS,
      "long_tag(data, pos, min_units) -> (start, end) of the first such start tag, or None"},
     {"trigram_hits", trigram_hits, METH_VARARGS,
-     "trigram_hits(folded, table, mix, shift) -> int32 positions as bytes"},
-    {"bind", bind, METH_O, "Look up the lexbor functions in selectolax's loaded extension."},
+     "trigram_hits(folded, table, mix, shift) -> int64 positions as bytes"},
+    {"bind", bind, METH_VARARGS,
+     "bind(path, seed): look up the lexbor functions in selectolax's loaded extension"},
     {"clear_labels", clear_labels, METH_NOARGS, "Empty the label cache."},
+    {"label_key", label_key, METH_VARARGS, "label_key(tag, cls, id): the cache's hash"},
+    {"seed_labels", seed_labels, METH_O, "seed_labels(seed): new hash seed, empty cache"},
     {"walk", walk, METH_VARARGS,
      "walk(root, document, max_nodes, max_links, label_fn, hidden, wanted) -> "
      "(labels, parents, hrefs, specials, title, text)"},

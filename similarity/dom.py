@@ -23,10 +23,10 @@ page in the tests); the C one costs 0.3 ms a 100 KB page instead of 2 ms.
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import islice
 
 import mmh3
 import numpy as np
@@ -240,11 +240,12 @@ def walk_python(tree: LexborHTMLParser, root, max_nodes: int = MAX_NODES) -> _Wa
     hrefs = found.hrefs
     hidden: list = []  # invisible elements, removed before the text is read
     title: str | None = None
+    title_seen = False  # the first title element gives the title, even an empty one
     nodes = root.traverse(include_text=False)
     # Hot loop (~2,000 elements a page): every attribute lookup and branch counts.
-    for node in islice(nodes, max_nodes):
+    for node in nodes if max_nodes > 0 else ():
         tag = node.tag
-        if tag is None:  # CDATA in svg/math: not an element, no label
+        if tag is None:  # CDATA, a processing instruction: not an element, no label
             continue
         attrs = node.attributes
         if attrs:
@@ -259,8 +260,8 @@ def walk_python(tree: LexborHTMLParser, root, max_nodes: int = MAX_NODES) -> _Wa
                     if href is not False and len(hrefs) < MAX_LINKS:
                         hrefs.append(href or "")
                 elif tag == "title":
-                    if title is None:
-                        title = node.text() or None
+                    if not title_seen:
+                        title_seen, title = True, node.text() or None
                 else:
                     if tag in _HIDDEN and len(hidden) <= _MAX_HIDDEN:
                         hidden.append(node)
@@ -272,13 +273,15 @@ def walk_python(tree: LexborHTMLParser, root, max_nodes: int = MAX_NODES) -> _Wa
                 h = _label_cache[tag] = _label_hash(tag, None, None)
             if tag in _SPECIAL:
                 if tag == "title":
-                    if title is None:
-                        title = node.text() or None
+                    if not title_seen:
+                        title_seen, title = True, node.text() or None
                 elif tag in _HIDDEN and len(hidden) <= _MAX_HIDDEN:
                     hidden.append(node)
         index[node.mem_id] = len(labels)
         labels.append(h)
         parents.append(index_get(node.parent.mem_id, -1))
+        if len(labels) >= max_nodes:
+            break
     for node in nodes:  # past the cap: links, assets and title only, from the whole page
         tag = node.tag
         if tag in _SPECIAL:
@@ -287,8 +290,8 @@ def walk_python(tree: LexborHTMLParser, root, max_nodes: int = MAX_NODES) -> _Wa
             if tag in _WANTED:
                 if tag != "title":
                     collect(tag, node.attributes)
-                elif title is None:
-                    title = node.text() or None
+                elif not title_seen:
+                    title_seen, title = True, node.text() or None
     # Visible text: what strip_tags(_INVISIBLE) + text() gave, without its six
     # searches of the whole tree (0.3 ms a page): the walk has already met every
     # invisible element, and detaching each (decompose non-recursive is the same
@@ -362,12 +365,12 @@ def _compiled_walk() -> Callable[..., _Walked] | None:
     import selectolax.lexbor
 
     try:
-        _speedups.bind(selectolax.lexbor.__file__)
+        _speedups.bind(selectolax.lexbor.__file__, int.from_bytes(os.urandom(8), "little"))
         tree = LexborHTMLParser(_PROBE)
         fast = walk_compiled(tree, tree.root)
         tree = LexborHTMLParser(_PROBE)
         slow = walk_python(tree, tree.root)
-    except (ImportError, OSError, RuntimeError, ValueError) as exc:
+    except Exception as exc:  # noqa: BLE001 - any failure here means: use the Python walk
         warnings.warn(f"compiled DOM walk unavailable ({exc}); using the Python walk", stacklevel=2)
         return None
     if _walk_key(fast) != _walk_key(slow):

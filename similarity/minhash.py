@@ -23,6 +23,8 @@ NUM_PERM = 64
 SEED = 1
 MAX_HASH = np.uint32(0xFFFFFFFF)
 _BLOCK = 16
+MAX_C_PERM = 1024
+"""Permutations the C kernel takes (its buffers are on the stack); more go to numpy."""
 
 
 @lru_cache(maxsize=8)
@@ -55,7 +57,7 @@ def digest(hashes: np.ndarray, num_perm: int = NUM_PERM, seed: int = SEED) -> np
         return out
     a, b = permutations(num_perm, seed)
     values = np.ascontiguousarray(hashes, dtype=np.uint32)
-    if _speedups is not None:  # one pass in C, 64 permutations per value in registers
+    if _speedups is not None and num_perm <= MAX_C_PERM:  # one pass in C, in registers
         _speedups.minhash(values, a, b, out)
         return out
     return digest_numpy(values, a, b, out)

@@ -50,6 +50,8 @@ EDGE_PAGES = [
     "<div " + " ".join(f"a{i}" for i in range(700)) + ">long tag</div><p>after</p>",
     "plain text, no markup at all",
     "<x-custom-el data-x=1 class='c'><my-widget>w</my-widget></x-custom-el>",
+    "<p><?x?><i>a processing instruction, before the node cap</i></p>" + "<i></i>" * 6000,
+    "<title></title><svg><title>icon</title></svg><p>an empty title is the title</p>",
 ]
 
 
@@ -233,3 +235,103 @@ def test_features_same_without_the_compiled_module():
     assert without[0] is True
     assert with_[0] is (compiled.speedups is None)
     assert without[1:] == with_[1:]
+
+
+_FORGE = '''
+import random, struct, sys
+from selectolax.lexbor import LexborHTMLParser
+from similarity import dom
+from similarity.compiled import speedups
+speedups.seed_labels(0)  # a known seed, so that a collision can be forged
+
+M, C = (1 << 64) - 1, 0x9E3779B97F4A7C15
+
+def unmix(before, after):  # the word w with mix(before, w) == after
+    x = after
+    for _ in range(3):
+        x = after ^ (x >> 29)
+    return ((x & M) * pow(C, -1, 1 << 64) & M) ^ before
+
+def mix(h, w):
+    h = ((h ^ w) * C) & M
+    return h ^ (h >> 29)
+
+def raw(*fields):
+    return b"".join(struct.pack("<I", len(f)) + f for f in fields)
+
+target = speedups.label_key(b"div", b"post-content", None)
+head = raw(b"div", b"ad") + struct.pack("<I", 15)  # 17 bytes; a 15-byte id ends on a word
+ok = [c for c in range(0x21, 0x7F) if chr(c) not in "\\"&<>'"]
+rng = random.Random(1)
+while True:
+    prefix = bytes(rng.choice(ok) for _ in range(7))
+    data = head + prefix  # 24 bytes: three words, then the id's last eight bytes
+    h = mix(0, len(data) + 8)
+    for i in range(0, 24, 8):
+        h = mix(h, int.from_bytes(data[i:i + 8], "little"))
+    last = unmix(h, unmix(0, target)).to_bytes(8, "little")
+    if all(b in ok for b in last):
+        ident = prefix + last
+        break
+assert speedups.label_key(b"div", b"ad", ident) == target  # a real collision
+poison = f'<div class="ad" id="{ident.decode()}">x</div>'
+page = '<div class="post-content">y</div>'
+dom.scan_html(poison)
+tree = LexborHTMLParser(page)
+fast = dom.walk_compiled(tree, tree.root).labels.tolist()
+tree = LexborHTMLParser(page)
+slow = dom.walk_python(tree, tree.root).labels.tolist()
+print(fast == slow)
+'''
+
+
+@needs_speedups
+def test_a_forged_label_key_cannot_poison_later_pages():
+    """Regression: the label cache trusted its 64-bit key, so a hostile page could carry an
+    id forged to collide with another tag/class/id and change the labels of every page read
+    after it in that process.  Entries now keep their raw bytes and a hit compares them."""
+    done = subprocess.run([sys.executable, "-c", _FORGE], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "True"
+
+
+@needs_speedups
+def test_walk_refuses_a_node_that_is_not_the_document():
+    """Regression: the document pointer was trusted; a wrong one crashed the process."""
+    tree = LexborHTMLParser("<p>x</p>")
+    with pytest.raises(ValueError, match="document"):
+        compiled.speedups.walk(tree.body.mem_id, tree.root.mem_id, 10, 10, dom._label_hash,
+                               dom._HIDDEN_NAMES, dom._WANTED_NAMES)
+    with pytest.raises(TypeError, match="bytes"):
+        compiled.speedups.walk(tree.root.mem_id, tree.root.parent.mem_id, 10, 10,
+                               dom._label_hash, ("script",), dom._WANTED_NAMES)
+
+
+@needs_speedups
+def test_a_second_bind_changes_nothing():
+    """Regression: binding to another library left NULL function pointers behind."""
+    import mmh3
+
+    compiled.speedups.bind(mmh3.__file__, 1)  # ignored: bound once per process
+    fast, slow = _both_walks("<p>still <b>fine</b></p>")
+    assert fast == slow
+
+
+def test_nested_svg_titles_are_read_once():
+    """Regression: each nested <svg><title> had its whole subtree read (7,000: 0.9 s)."""
+    import signal
+
+    def too_slow(*_):
+        raise TimeoutError("title reading is quadratic again")
+
+    html = "<svg><title>" * 6_000 + "deep"  # under the libxml2 repair threshold
+    previous = signal.signal(signal.SIGALRM, too_slow)
+    signal.alarm(20)
+    try:
+        for walk in (dom.walk_python, *([dom.walk_compiled] if compiled.speedups else [])):
+            tree = LexborHTMLParser(defuse.defused(html.encode()))
+            assert walk(tree, tree.root).title == "deep"
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

@@ -35,3 +35,13 @@ def _load() -> ModuleType | None:
 
 speedups = _load()
 """The compiled module, or None."""
+
+
+def speed_note() -> str | None:
+    """One line for a user whose analysis runs the Python versions, or None."""
+    if speedups is not None:
+        return None
+    if os.environ.get(DISABLE_ENV, "").strip() not in ("", "0"):
+        return f"compiled speedups off ({DISABLE_ENV} is set): analysis runs at about half speed"
+    return ("compiled speedups not built (no C compiler at install time?): analysis runs at "
+            "about half speed; install gcc or clang and reinstall to build them")

@@ -20,7 +20,11 @@ from mirrorhunt.domains import DomainError, parse_domain_or_url, registrable_dom
 def analyze(ctx: Context) -> None:
     """Fingerprint new captures and score their sites against similar ones (incremental)."""
     from similarity.analyze import analyze as run_analysis
+    from similarity.compiled import speed_note
 
+    note = speed_note()
+    if note:
+        console.print(f"[dim]{note}[/dim]")
     warc_dir = data_dir_for(ctx.db_path) / "warc"
     with Progress(console=console, transient=True, disable=not sys.stderr.isatty()) as bar:
         tasks: dict[str, int] = {}

@@ -335,3 +335,16 @@ def test_nested_svg_titles_are_read_once():
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def test_analyze_says_when_the_python_versions_run(tmp_path):
+    """A user whose analysis is slow learns why from the command itself."""
+    env = {**os.environ, compiled.DISABLE_ENV: "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", "from mirrorhunt.cli import main; main()",
+         "--db", str(tmp_path / "x.db"), "analyze"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "compiled speedups off (MIRRORHUNT_NO_SPEEDUPS is set)" in done.stdout + done.stderr
+    assert compiled.speed_note() is None or compiled.speedups is None

@@ -193,6 +193,22 @@ class ReviewStore:
             row["reviewer"], row["approved_at"], row["decision_id"] = last or (None, None, None)
         return rows
 
+    # -- failed logins (the review page's rate limit) ------------------------------
+    def login_failure_count(self, key: str, since: float) -> int:
+        return self.db.execute(
+            "SELECT COUNT(*) FROM login_failures WHERE key = ? AND failed_at > ?",
+            [key, since]).fetchone()[0]
+
+    def record_login_failure(self, keys: list[str], at: float, forget_before: float) -> None:
+        """Record a failure under each key; failures older than the window go at the same time."""
+        with self.db.atomic():
+            self.db.execute("DELETE FROM login_failures WHERE failed_at <= ?", [forget_before])
+            self.db.conn.executemany("INSERT INTO login_failures (key, failed_at) VALUES (?, ?)",
+                                [(key, at) for key in keys])
+
+    def clear_login_failures(self, key: str) -> None:
+        self.db.execute("DELETE FROM login_failures WHERE key = ?", [key])
+
     # -- allowlist ----------------------------------------------------------------
     def allowlisted(self, domain: str) -> bool:
         """True for an allowlisted domain or any subdomain of one."""

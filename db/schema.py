@@ -346,3 +346,18 @@ def orders_and_removals(db: sqlite_utils.Database) -> None:
 def analysis_state(db: sqlite_utils.Database) -> None:
     """Which feature version built the stored signatures (a new one rebuilds them)."""
     db.execute("CREATE TABLE analysis_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
+@MIGRATIONS(name="0008_login_failures")
+def login_failures(db: sqlite_utils.Database) -> None:
+    """Failed logins of the review page, so its rate limit survives a restart and is shared
+    by every server process on the database."""
+    db.execute(
+        """
+        CREATE TABLE login_failures (
+            key TEXT NOT NULL,                -- "name:<login name>" or "ip:<client address>"
+            failed_at REAL NOT NULL           -- Unix time
+        )
+        """
+    )
+    db.execute("CREATE INDEX login_failures_key ON login_failures (key, failed_at)")

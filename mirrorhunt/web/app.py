@@ -25,7 +25,12 @@ from starlette.staticfiles import StaticFiles
 from db.connection import data_dir_for
 from mirrorhunt.web import auth, captures, lists, proposal, queue, users
 from mirrorhunt.web.base import HERE, Stores
-from mirrorhunt.web.security import CSRFMiddleware, RateLimiter, SecurityHeadersMiddleware
+from mirrorhunt.web.security import (
+    CSRFMiddleware,
+    DatabaseFailureLog,
+    RateLimiter,
+    SecurityHeadersMiddleware,
+)
 
 SESSION_MAX_AGE = 8 * 60 * 60  # a working day; then log in again
 SESSION_COOKIE = "mirrorhunt_session"
@@ -88,7 +93,7 @@ def create_app(db_path: str | Path, secret: str | None = None,
     app.state.db_path = db_path
     app.state.stores = Stores(db_path)
     app.state.session_max_age = session_max_age
-    app.state.login_limiter = RateLimiter()
+    app.state.login_limiter = RateLimiter(log=DatabaseFailureLog(app.state.stores.get))
     app.state.graph_loader = graph_loader
     app.state.lists_token = lists_token or os.environ.get("MIRRORHUNT_LISTS_TOKEN") or None
     return app

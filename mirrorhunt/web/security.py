@@ -16,6 +16,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 from markupsafe import Markup, escape
@@ -23,6 +24,9 @@ from starlette.datastructures import Headers
 from starlette.requests import HTTPConnection
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+if TYPE_CHECKING:
+    from db.review import ReviewStore
 
 CSP = "; ".join([
     "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self'",
@@ -175,41 +179,80 @@ def local_path(target: str | None, default: str = "/") -> str:
     return target if not urlsplit(target).netloc else default
 
 
+class FailureLog(Protocol):
+    """Where a :class:`RateLimiter` keeps failures: memory, or the database."""
+
+    def count(self, key: str, since: float) -> int: ...
+
+    def add(self, keys: list[str], at: float, forget_before: float) -> None: ...
+
+    def clear(self, key: str) -> None: ...
+
+
+class MemoryFailureLog:
+    """Failures in this process only (tests; a database-less app), bounded in keys."""
+
+    def __init__(self, max_keys: int = 10_000) -> None:
+        self.max_keys = max_keys
+        self._failures: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def count(self, key: str, since: float) -> int:
+        with self._lock:
+            return sum(1 for at in self._failures.get(key, ()) if at > since)
+
+    def add(self, keys: list[str], at: float, forget_before: float) -> None:
+        with self._lock:
+            if len(self._failures) >= self.max_keys:  # bounded memory under a spray
+                for key in list(self._failures)[: self.max_keys // 10]:
+                    del self._failures[key]
+            for key in keys:
+                times = self._failures.setdefault(key, deque())
+                while times and times[0] <= forget_before:
+                    times.popleft()
+                times.append(at)
+
+    def clear(self, key: str) -> None:
+        with self._lock:
+            self._failures.pop(key, None)
+
+
+class DatabaseFailureLog:
+    """Failures in the ``login_failures`` table: a restart forgets nothing, and every
+    server process on the database sees the same counts."""
+
+    def __init__(self, stores: Callable[[], ReviewStore]) -> None:
+        self.stores = stores
+
+    def count(self, key: str, since: float) -> int:
+        return self.stores().login_failure_count(key, since)
+
+    def add(self, keys: list[str], at: float, forget_before: float) -> None:
+        self.stores().record_login_failure(keys, at, forget_before)
+
+    def clear(self, key: str) -> None:
+        self.stores().clear_login_failures(key)
+
+
 class RateLimiter:
-    """At most ``limit`` failures per key in a sliding ``window`` (seconds), in memory.
+    """At most ``limit`` failures per key in a sliding ``window`` (seconds).
 
     Keys are a login name and a client address: guessing one account from many
     addresses and many accounts from one address are both stopped.
     """
 
     def __init__(self, limit: int = 5, window: float = 15 * 60,
-                 clock: Callable[[], float] = time.monotonic, max_keys: int = 10_000) -> None:
-        self.limit, self.window, self.clock, self.max_keys = limit, window, clock, max_keys
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, key: str, now: float) -> deque[float]:
-        times = self._failures.get(key, deque())
-        while times and now - times[0] >= self.window:
-            times.popleft()
-        return times
+                 clock: Callable[[], float] = time.time, log: FailureLog | None = None) -> None:
+        self.limit, self.window, self.clock = limit, window, clock
+        self.log = log if log is not None else MemoryFailureLog()
 
     def blocked(self, keys: Iterable[str]) -> bool:
-        now = self.clock()
-        with self._lock:
-            return any(len(self._recent(key, now)) >= self.limit for key in keys)
+        since = self.clock() - self.window
+        return any(self.log.count(key, since) >= self.limit for key in keys)
 
     def fail(self, keys: Iterable[str]) -> None:
         now = self.clock()
-        with self._lock:
-            if len(self._failures) >= self.max_keys:  # bounded memory under a spray
-                for key in list(self._failures)[: self.max_keys // 10]:
-                    del self._failures[key]
-            for key in keys:
-                times = self._recent(key, now)
-                times.append(now)
-                self._failures[key] = times
+        self.log.add(list(keys), now, now - self.window)
 
     def reset(self, key: str) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
+        self.log.clear(key)

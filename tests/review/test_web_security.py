@@ -203,6 +203,35 @@ def test_the_limit_lifts_after_the_window(app, client):
     assert login(client).status_code == 200
 
 
+def test_failed_logins_survive_a_restart(seeded, client):
+    """The limit is kept in the database: restarting the server (a new app on the same
+    file) must not hand an attacker a fresh set of guesses."""
+    for _ in range(5):
+        assert fail_login(client, "root") == 401
+    with TestClient(create_app(seeded, secret=SECRET)) as restarted:
+        assert login(restarted, "root").status_code == 429
+
+
+def test_database_log_forgets_failures_after_the_window(seeded):
+    from db import open_db
+    from db.review import ReviewStore
+    from mirrorhunt.web.security import DatabaseFailureLog
+
+    store = ReviewStore(open_db(seeded))
+    now = [1000.0]
+    limiter = RateLimiter(limit=2, window=60, clock=lambda: now[0],
+                          log=DatabaseFailureLog(lambda: store))
+    limiter.fail(["name:a", "ip:1"])
+    limiter.fail(["name:a"])
+    assert limiter.blocked(["name:a"]) and not limiter.blocked(["ip:1", "name:b"])
+    limiter.reset("name:a")
+    assert not limiter.blocked(["name:a"])
+    limiter.fail(["name:a"])
+    now[0] += 61
+    limiter.fail(["name:c"])  # a write also drops what left the window
+    assert store.db.execute("SELECT key FROM login_failures").fetchall() == [("name:c",)]
+
+
 # -- roles ---------------------------------------------------------------------------------
 def test_reviewer_gets_403_on_the_users_page(app, client):
     login(client)

@@ -14,7 +14,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from mirrorhunt.domains import DomainError, is_known_suffix, normalise_host, split_site
+from mirrorhunt.domains import (
+    DomainError,
+    is_known_suffix,
+    normalise_host,
+    registrable_domain,
+    split_site,
+)
 
 HOP_TLDS = (
     "to", "cc", "ws", "la", "nu", "se", "is", "io", "me", "tv", "co", "so", "ag", "am", "mx",
@@ -49,8 +55,14 @@ def parse_tlds(text: str) -> tuple[str, ...]:
 
 
 def _labels(label: str) -> list[str]:
-    """The label and its spelling variants: numbers bumped, hyphens dropped or added."""
+    """The label and its spelling variants: numbers bumped, hyphens dropped or added.
+
+    A punycode label (``xn--…``) is only moved to other TLDs: its digits and
+    hyphens are the encoding's, not the name's.
+    """
     variants = [label]
+    if label.startswith("xn--"):
+        return variants
     number = _NUMBER.match(label)
     if number and number.group(1):
         stem, digits = number.group(1), int(number.group(2))
@@ -77,8 +89,17 @@ def name_variants(site: str, tlds: Sequence[str] = HOP_TLDS) -> list[str]:
     names = [f"{variant}.{suffix}" for variant in labels]
     names += [f"{label}.{tld}" for tld in tlds]
     names += [f"{variant}.{tld}" for variant in labels[1:] for tld in tlds]
-    names = [name for name in dict.fromkeys(names) if name != site]
+    names = [name for name in dict.fromkeys(names) if name != site and _is_site(name)]
     return names[:MAX_PER_NAME]
+
+
+def _is_site(name: str) -> bool:
+    """A valid host name that is its own registrable domain (a label over 63 characters,
+    or one made invalid by a variant, is not stored: the crawl reads every candidate)."""
+    try:
+        return registrable_domain(name) == normalise_host(name)
+    except DomainError:
+        return False
 
 
 def guesses(sites: Iterable[str], tlds: Sequence[str] = HOP_TLDS) -> dict[str, str]:

@@ -4,7 +4,7 @@ import pytest
 
 from db import Store, open_db
 from db.review import ReviewStore
-from mirrorhunt.permute import MAX_PER_NAME, guesses, name_variants, parse_tlds
+from mirrorhunt.permute import MAX_PER_NAME, guesses, name_variants
 from testweb import load_case
 
 
@@ -19,11 +19,32 @@ def test_tld_swaps_numbers_and_hyphens():
     assert name_variants("co.uk") == [] and name_variants("192.0.2.1") == []
 
 
-def test_tld_list_is_checked_against_the_public_suffix_list():
-    assert parse_tlds(" to, .CC,co.uk,to") == ("to", "cc", "co.uk")
-    for bad, reason in (("to,notatld", "'notatld' is not a public suffix"), (" , ", "no TLD")):
-        with pytest.raises(ValueError, match=reason):
-            parse_tlds(bad)
+def test_every_guess_is_a_valid_site():
+    """Regression: punycode labels were hyphenated into invalid names and a 63-character
+    label grew past the limit; the stored guesses then made the next crawl crash."""
+    idn = name_variants("xn--80ak6aa92e.com", ("to", "cc"))
+    assert idn == ["xn--80ak6aa92e.to", "xn--80ak6aa92e.cc"]
+    long_label = "a" * 62 + "9"
+    names = name_variants(f"{long_label}.to", ("cc",))
+    assert f"{long_label}.cc" in names and all(len(n.split(".")[0]) <= 63 for n in names)
+
+
+def test_crawl_starts_with_a_bad_name_among_the_candidates(db_path):
+    """A name stored before this check (or by hand) must not stop the crawl at start."""
+    from scrapy.settings import Settings
+
+    import crawler.settings
+    from crawler.spiders.sites import SitesSpider
+
+    store = Store(open_db(db_path))
+    store.add_candidate("xn--80-ak-6-aa.com", "xn--80-ak-6-aa.com", "tip")
+    store.add_candidate("good-site.com", "good-site.com", "tip")
+    settings = Settings()
+    settings.setmodule(crawler.settings)
+    settings.set("MIRRORHUNT_DB", str(db_path))
+    spider = SitesSpider()
+    spider.configure(settings)
+    assert "good-site.com" in spider.site_hops
 
 
 def test_guesses_find_the_demo_webs_domain_hops():

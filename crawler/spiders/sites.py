@@ -34,7 +34,7 @@ from crawler.tls import certificate_facts
 from crawler.urlrules import parse_networks
 from db import Store, open_db
 from db.store import FrontierEntry, utc_now
-from mirrorhunt.domains import host_of, registrable_domain, site_or_none
+from mirrorhunt.domains import host_of, registrable_domain, registrable_or_none, site_or_none
 
 
 def limits_from(settings) -> Limits:
@@ -73,7 +73,7 @@ class SitesSpider(scrapy.Spider):
         self.site_hops: dict[str, int] = {}
         self.blocked_sites = {row["site"] for row in self.store.blocked_domains()}
         for domain, hops in self.store.crawl_targets():
-            site = registrable_domain(domain)
+            site = registrable_or_none(domain)  # a bad stored name must not stop the crawl
             if site:
                 self.site_hops[site] = min(hops, self.site_hops.get(site, hops))
 

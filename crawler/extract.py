@@ -47,11 +47,13 @@ def parse_page(response: Response) -> Page | None:
     if not isinstance(response, HtmlResponse) or not response.body:
         return None
     content_type = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
-    _, utf8 = decode_page(response.body, content_type)
+    # the whole body (the download limit bounds it), not the analysis' 2 MB
+    _, utf8 = decode_page(response.body, content_type, max_bytes=len(response.body))
     tree = LexborHTMLParser(defused(utf8))
     base = tree.css_first("base[href]")
     href = (base.attributes.get("href") or "").strip() if base is not None else ""
-    return Page(tree, _join(response.url, href) if href else response.url)
+    base_url = _join(response.url, href) if href and len(href) <= MAX_URL_CHARS else ""
+    return Page(tree, base_url if 0 < len(base_url) <= MAX_URL_CHARS else response.url)
 
 
 def _join(url: str, href: str) -> str:
@@ -87,7 +89,8 @@ def _absolute(base: str, href: str) -> str | None:
         return None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return None
-    return parts._replace(fragment="").geturl()
+    url = parts._replace(fragment="").geturl()
+    return url if len(url) <= MAX_URL_CHARS else None
 
 
 def asset_urls(page: Page | None, limit: int) -> list[str]:

@@ -126,8 +126,8 @@ _NOTICE_MARKERS = (
     "has been seized by",
     "seized pursuant to",
     "this domain was seized",
-    "alliance for creativity and entertainment",
-    "alliance4creativity.com",
+    "has been shut down by the alliance for creativity",
+    "taken down by the alliance for creativity",
     "blocked pursuant to orders of the high court",
     "blocked by order of the high court",
     "has been blocked by court order",
@@ -142,7 +142,7 @@ _NOTICE_MARKERS = (
     "bloqueado por orden judicial",
     "bloqueado por ordem judicial",
     "diese domain wurde beschlagnahmt",
-    "доступ к ресурсу ограничен",
+    "доступ к ресурсу ограничен на основании",
     "доступ ограничен по решению суда",
     "заблокирован по решению суда",
 )
@@ -194,6 +194,8 @@ def classify(
 
 
 def _is_notice(lower: str) -> bool:
-    """Seizure or court-order wording (typographic apostrophes read as plain ones)."""
-    lower = lower.replace("\u2019", "'")
+    """Seizure or court-order wording: spacing, line breaks, no-break spaces and
+    typographic apostrophes read as in the markers.  Naming ACE or a court is not
+    enough (a pirate footer does); the wording says the site was seized or blocked."""
+    lower = " ".join(lower.replace("\u2019", "'").split())  # str.split: \xa0 too
     return any(m in lower for m in _NOTICE_MARKERS)

@@ -41,9 +41,10 @@ def test_non_evidence_excluded_from_signature():
 NOTICES = [
     "<title>Domain Seized</title><p>This domain has been seized by the Federal Bureau of "
     "Investigation pursuant to a seizure warrant issued by a United States District Court.",
-    "<title>Site shut down</title><p>This site has been shut down. The Alliance for Creativity "
-    "and Entertainment (ACE) took action. <a href='https://www.alliance4creativity.com/'>Watch "
+    "<title>Site shut down</title><p>This site has been shut down by the Alliance for "
+    "Creativity and Entertainment (ACE). <a href='https://www.alliance4creativity.com/'>Watch "
     "legally</a>",
+    "<p>This domain\n   has&nbsp;been\tseized by the FBI.</p>",  # wrapped wording
     "<h1>Access denied</h1><p>Access to the websites listed on this page has been blocked "
     "pursuant to Orders of the High Court.</p>",
     "<p>L’accès à ce site a été bloqué en application d’une décision de justice.</p>",
@@ -65,3 +66,11 @@ def test_a_long_page_mentioning_a_block_stays_content():
         "use our mirrors.</p></body>"
     )
     assert kind(page) == pk.CONTENT
+
+
+def test_a_pirate_footer_naming_ace_is_not_a_notice():
+    """Review: name-only markers classified a small pirate page as a notice (no evidence)."""
+    footer = ("<div id=app></div><footer>We are not affiliated with the Alliance for "
+              "Creativity and Entertainment. Доступ к ресурсу ограничен по требованию "
+              "правообладателя.</footer>")
+    assert kind(footer) != pk.NOTICE

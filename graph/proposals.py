@@ -40,6 +40,8 @@ from .model import (
 
 _SKIP_ROLES = frozenset({BLOCKED, APPROVED, ALLOWLISTED})
 _FINGERPRINT_KEYS = ("id", "status", "ip", "san", "from", "to")
+_ANSWERED = frozenset({"content", "error", "empty"})
+"""Page kinds of a site that answered with pages of its own (see _redirect_only)."""
 
 
 def _best_item(link: Link, weak: bool) -> dict[str, Any]:
@@ -99,9 +101,12 @@ def _redirect_only(
     A seized domain redirected to a rightsholder's or a government site looks
     like a domain hop (same 301), but the new site's pages share nothing with
     the service: no similarity, no account id, with any of its sites.  A real
-    hop's pages do.  (A site without content pages is a plain redirector.)
+    hop's pages do.  A target that answered with an error or an empty page
+    (a site refusing crawlers) is no better tied.  A site with no analysed
+    page at all is a plain redirector, or was never reached: left as it is.
     """
-    if not hops or hops[0]["signal"] != "redirect" or G.nodes[site].get("page_kind") != "content":
+    kind = G.nodes[site].get("page_kind")
+    if not hops or hops[0]["signal"] != "redirect" or kind not in _ANSWERED:
         return False
     service = atts[site].service
     for other, link in adj[site].items():

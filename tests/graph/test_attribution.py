@@ -38,6 +38,11 @@ def test_redirect_to_an_unrelated_site_is_not_a_domain_hop():
         "rightsholder.example —301 from→ seized.example")
     # with nothing to compare either (no pair at all), it stays a step lower too
     assert by_domain(analyze(sites, redirects=redirects))["rightsholder.example"].band == "medium"
+    # a target refusing crawlers (error page) or showing nothing is no better tied
+    for kind in ("error", "empty"):
+        sites["rightsholder.example"]["page_kind"] = kind
+        props = by_domain(analyze(sites, redirects=redirects))
+        assert props["rightsholder.example"].band == "medium", kind
 
 
 def test_redirect_to_a_notice_page_is_never_proposed():

@@ -193,21 +193,39 @@ class ReviewStore:
             row["reviewer"], row["approved_at"], row["decision_id"] = last or (None, None, None)
         return rows
 
-    # -- failed logins (the review page's rate limit) ------------------------------
-    def login_failure_count(self, key: str, since: float) -> int:
-        return self.db.execute(
-            "SELECT COUNT(*) FROM login_failures WHERE key = ? AND failed_at > ?",
-            [key, since]).fetchone()[0]
+    # -- login attempts (the review page's rate limit) -----------------------------
+    def record_login_attempt(self, keys: list[str], at: float, since: float, limit: int) -> bool:
+        """Record an attempt under each key unless one already has ``limit`` since ``since``.
 
-    def record_login_failure(self, keys: list[str], at: float, forget_before: float) -> None:
-        """Record a failure under each key; failures older than the window go at the same time."""
+        Count and insert happen in one write transaction (BEGIN IMMEDIATE), so parallel
+        guesses, from any thread or server process, cannot all pass the count before one
+        is recorded.  Attempts older than the window are dropped at the same time.
+        """
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("DELETE FROM login_failures WHERE failed_at <= ?", [since])
+            marks = ", ".join("?" * len(keys))
+            busiest = conn.execute(
+                f"SELECT COUNT(*) AS n FROM login_failures WHERE key IN ({marks}) "
+                "GROUP BY key ORDER BY n DESC LIMIT 1", keys).fetchone()
+            allowed = busiest is None or busiest[0] < limit
+            if allowed:
+                conn.executemany("INSERT INTO login_failures (key, failed_at) VALUES (?, ?)",
+                                 [(key, at) for key in keys])
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return allowed
+
+    def forget_login_attempt(self, keys: list[str], at: float, clear: str) -> None:
+        """A successful login: its own attempt is not a failure, and ``clear``'s are forgotten."""
+        marks = ", ".join("?" * len(keys))
         with self.db.atomic():
-            self.db.execute("DELETE FROM login_failures WHERE failed_at <= ?", [forget_before])
-            self.db.conn.executemany("INSERT INTO login_failures (key, failed_at) VALUES (?, ?)",
-                                [(key, at) for key in keys])
-
-    def clear_login_failures(self, key: str) -> None:
-        self.db.execute("DELETE FROM login_failures WHERE key = ?", [key])
+            self.db.execute(f"DELETE FROM login_failures WHERE key IN ({marks}) AND failed_at = ?",
+                            [*keys, at])
+            self.db.execute("DELETE FROM login_failures WHERE key = ?", [clear])
 
     # -- allowlist ----------------------------------------------------------------
     def allowlisted(self, domain: str) -> bool:

@@ -361,3 +361,4 @@ def login_failures(db: sqlite_utils.Database) -> None:
         """
     )
     db.execute("CREATE INDEX login_failures_key ON login_failures (key, failed_at)")
+    db.execute("CREATE INDEX login_failures_time ON login_failures (failed_at)")  # pruning

@@ -27,7 +27,7 @@ from mirrorhunt.web import auth, captures, lists, proposal, queue, users
 from mirrorhunt.web.base import HERE, Stores
 from mirrorhunt.web.security import (
     CSRFMiddleware,
-    DatabaseFailureLog,
+    DatabaseAttemptLog,
     RateLimiter,
     SecurityHeadersMiddleware,
 )
@@ -93,7 +93,7 @@ def create_app(db_path: str | Path, secret: str | None = None,
     app.state.db_path = db_path
     app.state.stores = Stores(db_path)
     app.state.session_max_age = session_max_age
-    app.state.login_limiter = RateLimiter(log=DatabaseFailureLog(app.state.stores.get))
+    app.state.login_limiter = RateLimiter(log=DatabaseAttemptLog(app.state.stores.get))
     app.state.graph_loader = graph_loader
     app.state.lists_token = lists_token or os.environ.get("MIRRORHUNT_LISTS_TOKEN") or None
     return app

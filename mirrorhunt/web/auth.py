@@ -80,15 +80,15 @@ async def login(request: Request) -> Response:
     target = local_path(str(form.get("next", "")))
     limiter = request.app.state.login_limiter
     keys = _client_keys(request, name)
-    if limiter.blocked(keys):
+    token = await run_in_threadpool(limiter.attempt, keys)  # SQLite off the event loop
+    if token is None:
         return render(request, "login.html", {"next": target, "error":
                       "Too many failed logins. Wait 15 minutes and try again."}, status_code=429)
     user = await run_in_threadpool(store(request).authenticate, name, password)
     if user is None:
-        limiter.fail(keys)
         return render(request, "login.html", {"next": target, "name": name,
                       "error": "Unknown name or wrong password."}, status_code=401)
-    limiter.reset(keys[0])
+    await run_in_threadpool(limiter.succeeded, keys, token)
     request.session.clear()  # a fresh session: new CSRF token, nothing carried over
     request.session.update({"user": user["name"], "issued": int(time.time())})
     return redirect(target)

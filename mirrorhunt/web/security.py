@@ -15,7 +15,7 @@ import secrets
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import parse_qs, urlsplit
 
@@ -179,80 +179,84 @@ def local_path(target: str | None, default: str = "/") -> str:
     return target if not urlsplit(target).netloc else default
 
 
-class FailureLog(Protocol):
-    """Where a :class:`RateLimiter` keeps failures: memory, or the database."""
+class AttemptLog(Protocol):
+    """Where a :class:`RateLimiter` keeps login attempts: memory, or the database."""
 
-    def count(self, key: str, since: float) -> int: ...
+    def add_below(self, keys: list[str], at: float, since: float, limit: int) -> bool: ...
 
-    def add(self, keys: list[str], at: float, forget_before: float) -> None: ...
-
-    def clear(self, key: str) -> None: ...
+    def forget(self, keys: list[str], at: float, clear: str) -> None: ...
 
 
-class MemoryFailureLog:
-    """Failures in this process only (tests; a database-less app), bounded in keys."""
+class MemoryAttemptLog:
+    """Attempts in this process only (tests; a database-less app), bounded in keys."""
 
     def __init__(self, max_keys: int = 10_000) -> None:
         self.max_keys = max_keys
-        self._failures: dict[str, deque[float]] = {}
+        self._attempts: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
-    def count(self, key: str, since: float) -> int:
+    def add_below(self, keys: list[str], at: float, since: float, limit: int) -> bool:
         with self._lock:
-            return sum(1 for at in self._failures.get(key, ()) if at > since)
-
-    def add(self, keys: list[str], at: float, forget_before: float) -> None:
-        with self._lock:
-            if len(self._failures) >= self.max_keys:  # bounded memory under a spray
-                for key in list(self._failures)[: self.max_keys // 10]:
-                    del self._failures[key]
-            for key in keys:
-                times = self._failures.setdefault(key, deque())
-                while times and times[0] <= forget_before:
-                    times.popleft()
+            recent = {key: self._recent(key, since) for key in keys}
+            if any(len(times) >= limit for times in recent.values()):
+                return False
+            if len(self._attempts) >= self.max_keys:  # bounded memory under a spray
+                for key in list(self._attempts)[: self.max_keys // 10]:
+                    del self._attempts[key]
+            for key, times in recent.items():
                 times.append(at)
+                self._attempts[key] = times
+            return True
 
-    def clear(self, key: str) -> None:
+    def _recent(self, key: str, since: float) -> deque[float]:
+        times = self._attempts.get(key, deque())
+        while times and times[0] <= since:
+            times.popleft()
+        return times
+
+    def forget(self, keys: list[str], at: float, clear: str) -> None:
         with self._lock:
-            self._failures.pop(key, None)
+            for key in keys:
+                times = self._attempts.get(key)
+                if times and at in times:
+                    times.remove(at)
+            self._attempts.pop(clear, None)
 
 
-class DatabaseFailureLog:
-    """Failures in the ``login_failures`` table: a restart forgets nothing, and every
-    server process on the database sees the same counts."""
+class DatabaseAttemptLog:
+    """Attempts in the ``login_failures`` table: a restart forgets nothing, and every
+    server process on the database counts the same attempts."""
 
     def __init__(self, stores: Callable[[], ReviewStore]) -> None:
         self.stores = stores
 
-    def count(self, key: str, since: float) -> int:
-        return self.stores().login_failure_count(key, since)
+    def add_below(self, keys: list[str], at: float, since: float, limit: int) -> bool:
+        return self.stores().record_login_attempt(keys, at, since, limit)
 
-    def add(self, keys: list[str], at: float, forget_before: float) -> None:
-        self.stores().record_login_failure(keys, at, forget_before)
-
-    def clear(self, key: str) -> None:
-        self.stores().clear_login_failures(key)
+    def forget(self, keys: list[str], at: float, clear: str) -> None:
+        self.stores().forget_login_attempt(keys, at, clear)
 
 
 class RateLimiter:
-    """At most ``limit`` failures per key in a sliding ``window`` (seconds).
+    """At most ``limit`` failed logins per key in a sliding ``window`` (seconds).
 
     Keys are a login name and a client address: guessing one account from many
-    addresses and many accounts from one address are both stopped.
+    addresses and many accounts from one address are both stopped.  An attempt
+    counts as a failure from the moment it starts (check and record are one step)
+    and is forgiven when the password was right: checking first and recording
+    after the slow password hash let parallel guesses all pass the check.
     """
 
     def __init__(self, limit: int = 5, window: float = 15 * 60,
-                 clock: Callable[[], float] = time.time, log: FailureLog | None = None) -> None:
+                 clock: Callable[[], float] = time.time, log: AttemptLog | None = None) -> None:
         self.limit, self.window, self.clock = limit, window, clock
-        self.log = log if log is not None else MemoryFailureLog()
+        self.log = log if log is not None else MemoryAttemptLog()
 
-    def blocked(self, keys: Iterable[str]) -> bool:
-        since = self.clock() - self.window
-        return any(self.log.count(key, since) >= self.limit for key in keys)
-
-    def fail(self, keys: Iterable[str]) -> None:
+    def attempt(self, keys: list[str]) -> float | None:
+        """The attempt's token (its time), or None when a key is at its limit."""
         now = self.clock()
-        self.log.add(list(keys), now, now - self.window)
+        return now if self.log.add_below(keys, now, now - self.window, self.limit) else None
 
-    def reset(self, key: str) -> None:
-        self.log.clear(key)
+    def succeeded(self, keys: list[str], token: float) -> None:
+        """The password was right: this attempt is no failure, and the name's are forgotten."""
+        self.log.forget(keys, token, keys[0])

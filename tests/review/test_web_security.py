@@ -212,24 +212,49 @@ def test_failed_logins_survive_a_restart(seeded, client):
         assert login(restarted, "root").status_code == 429
 
 
-def test_database_log_forgets_failures_after_the_window(seeded):
+def test_database_log_forgets_attempts_after_the_window(seeded):
     from db import open_db
     from db.review import ReviewStore
-    from mirrorhunt.web.security import DatabaseFailureLog
+    from mirrorhunt.web.security import DatabaseAttemptLog
 
     store = ReviewStore(open_db(seeded))
     now = [1000.0]
     limiter = RateLimiter(limit=2, window=60, clock=lambda: now[0],
-                          log=DatabaseFailureLog(lambda: store))
-    limiter.fail(["name:a", "ip:1"])
-    limiter.fail(["name:a"])
-    assert limiter.blocked(["name:a"]) and not limiter.blocked(["ip:1", "name:b"])
-    limiter.reset("name:a")
-    assert not limiter.blocked(["name:a"])
-    limiter.fail(["name:a"])
+                          log=DatabaseAttemptLog(lambda: store))
+    assert limiter.attempt(["name:a", "ip:1"]) is not None
+    now[0] += 1
+    token = limiter.attempt(["name:a", "ip:2"])
+    assert limiter.attempt(["name:a", "ip:3"]) is None  # two attempts on name:a
+    limiter.succeeded(["name:a", "ip:2"], token)  # right password: name:a forgiven
+    assert limiter.attempt(["name:a", "ip:3"]) is not None
     now[0] += 61
-    limiter.fail(["name:c"])  # a write also drops what left the window
-    assert store.db.execute("SELECT key FROM login_failures").fetchall() == [("name:c",)]
+    assert limiter.attempt(["name:c", "ip:9"]) is not None  # the window's start pruned the rest
+    rows = store.db.execute("SELECT key FROM login_failures ORDER BY key").fetchall()
+    assert rows == [("ip:9",), ("name:c",)]
+
+
+def test_parallel_guesses_cannot_all_pass_the_check(app):
+    """Regression: the limit was checked, then the slow password hash ran, then the failure
+    was written: 300 parallel guesses all got a password check.  Check and record are one
+    step now, so only the limit's worth get through."""
+    import asyncio
+
+    import httpx
+
+    async def guess(client, token, i):
+        response = await client.post("/login", data={
+            "csrf_token": token, "name": "root", "password": f"wrong-{i}", "next": "/"})
+        return response.status_code
+
+    async def main():
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+            page = await c.get("/login")
+            token = csrf_from(page.text)
+            return await asyncio.gather(*(guess(c, token, i) for i in range(40)))
+
+    codes = asyncio.run(main())
+    assert codes.count(401) == 5 and codes.count(429) == 35
 
 
 # -- roles ---------------------------------------------------------------------------------

@@ -52,8 +52,8 @@ def parse_page(response: Response) -> Page | None:
     tree = LexborHTMLParser(defused(utf8))
     base = tree.css_first("base[href]")
     href = (base.attributes.get("href") or "").strip() if base is not None else ""
-    base_url = _join(response.url, href) if href and len(href) <= MAX_URL_CHARS else ""
-    return Page(tree, base_url if 0 < len(base_url) <= MAX_URL_CHARS else response.url)
+    base_url = _join(response.url, href) if href else response.url
+    return Page(tree, base_url if len(base_url) <= MAX_URL_CHARS else response.url)
 
 
 def _join(url: str, href: str) -> str:

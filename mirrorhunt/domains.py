@@ -67,10 +67,8 @@ def registrable_domain(host: str) -> str | None:
     host = normalise_host(host)
     if is_ip_address(host):
         return None
-    parts = _EXTRACT(host)
-    if not parts.suffix or not parts.domain:
-        return None
-    return f"{parts.domain}.{parts.suffix}"
+    parts = split_site(host)
+    return ".".join(parts) if parts else None
 
 
 def split_site(site: str) -> tuple[str, str] | None:

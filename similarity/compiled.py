@@ -23,8 +23,12 @@ from types import ModuleType
 DISABLE_ENV = "MIRRORHUNT_NO_SPEEDUPS"
 
 
+def _switched_off() -> bool:
+    return os.environ.get(DISABLE_ENV, "").strip() not in ("", "0")
+
+
 def _load() -> ModuleType | None:
-    if os.environ.get(DISABLE_ENV, "").strip() not in ("", "0"):
+    if _switched_off():
         return None
     try:
         from . import _speedups
@@ -41,7 +45,7 @@ def speed_note() -> str | None:
     """One line for a user whose analysis runs the Python versions, or None."""
     if speedups is not None:
         return None
-    if os.environ.get(DISABLE_ENV, "").strip() not in ("", "0"):
+    if _switched_off():
         return f"compiled speedups off ({DISABLE_ENV} is set): analysis runs at about half speed"
     return ("compiled speedups not built (no C compiler at install time?): analysis runs at "
             "about half speed; install gcc or clang and reinstall to build them")
